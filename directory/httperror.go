@@ -1,0 +1,90 @@
+package directory
+
+import (
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+var statusOf = map[string]int{
+	EINVALID:       http.StatusBadRequest,
+	EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	ENOTFOUND:      http.StatusNotFound,
+	ECONFLICT:      http.StatusConflict,
+	EUNAVAILABLE:   http.StatusServiceUnavailable,
+	EINTERNAL:      http.StatusInternalServerError,
+}
+
+// ErrorBody is the JSON every error response carries.
+type ErrorBody struct {
+	Code    string      `json:"code"`
+	Message string      `json:"message"`
+	Errors  FieldErrors `json:"errors,omitempty"`
+}
+
+// ErrorHandler is the server's one fiber error handler: application errors
+// become their status with a safe message, as JSON for API clients and HTML for
+// browsers; anything else is logged in full and shown as a plain 500.
+func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		body := ErrorBody{Code: EINTERNAL, Message: "Something went wrong on our side. Please try again later."}
+		status := http.StatusInternalServerError
+		var appErr *Error
+		var fiberErr *fiber.Error
+		switch {
+		case errors.As(err, &appErr):
+			body = ErrorBody{Code: appErr.Code, Message: appErr.Message, Errors: appErr.Fields}
+			status = statusOf[appErr.Code]
+			if status == 0 {
+				status = http.StatusInternalServerError
+			}
+			if status >= 500 {
+				log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+			}
+		case errors.As(err, &fiberErr):
+			status = fiberErr.Code
+			body = ErrorBody{Code: fiberCode(status), Message: http.StatusText(status) + "."}
+			if status == http.StatusNotFound {
+				body.Message = "There is nothing at this address."
+			}
+		default:
+			// Only the path: query strings may hold what people searched for.
+			log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		}
+		if wantsHTML(c) {
+			c.Status(status).Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+			return errorPage.Execute(c.Response().BodyWriter(), map[string]any{"Status": status, "Title": http.StatusText(status), "Body": body})
+		}
+		return c.Status(status).JSON(body)
+	}
+}
+
+func fiberCode(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return ENOTFOUND
+	case http.StatusServiceUnavailable:
+		return EUNAVAILABLE
+	}
+	if status < 500 {
+		return EINVALID
+	}
+	return EINTERNAL
+}
+
+// wantsHTML is true for a browser asking for a page outside the JSON API.
+func wantsHTML(c *fiber.Ctx) bool {
+	return !strings.HasPrefix(c.Path(), "/api/") && strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}
+
+var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} – Signpost</title></head>
+<body><main><h1>{{.Title}}</h1><p>{{.Body.Message}}</p>
+{{with .Body.Errors}}<ul>{{range $field, $msg := .}}<li>{{$field}}: {{$msg}}</li>{{end}}</ul>{{end}}
+<p><a href="/">Go to the start page</a></p></main></body></html>
+`))
