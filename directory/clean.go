@@ -92,9 +92,9 @@ func htmlToText(s string) string {
 			switch {
 			case paragraphElements[tag]:
 				b.WriteString("\n\n")
-			case lineElements[tag]:
+			case lineElements[tag] && tt != xhtml.EndTagToken:
 				b.WriteString("\n")
-				if tag == "li" && tt == xhtml.StartTagToken {
+				if tag == "li" {
 					b.WriteString("- ")
 				}
 			default:
@@ -152,8 +152,9 @@ func Outcode(postcode string) string {
 	return out
 }
 
-// A postcode inside free text: word boundaries, optional single space.
-var postcodeInTextRE = regexp.MustCompile(`(?i)\b([A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?) ?([0-9][ABD-HJLNP-UW-Z]{2})\b`)
+// A postcode inside free text: capitals (so "B12 3rd floor" is not one), word
+// boundaries, an optional single space.
+var postcodeInTextRE = regexp.MustCompile(`\b([A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?) ?([0-9][ABD-HJLNP-UW-Z]{2})\b`)
 
 // PostcodeInText returns the first full UK postcode stated in s, normalised, or "".
 func PostcodeInText(s string) string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,7 +29,12 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		}
 		*f = flexString(s)
 	case b[0] == '{' || b[0] == '[':
-		return errors.New("expected text, got an object or list")
+		// An UnmarshalTypeError, so that encoding/json adds the field's name.
+		got := "object"
+		if b[0] == '[' {
+			got = "array"
+		}
+		return &json.UnmarshalTypeError{Value: got, Type: reflect.TypeOf("")}
 	default: // number or boolean: keep its literal text
 		*f = flexString(b)
 	}
@@ -411,8 +417,6 @@ func (b *Batch) addRawService(index int, item json.RawMessage) {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
 			field, msg = typ.Field, "has the wrong type: expected "+typ.Type.String()+", got "+typ.Value
-		} else if strings.Contains(msg, "expected text") {
-			msg = "a field expected text but holds an object or list"
 		}
 		if len(item) > 0 && item[0] != '{' {
 			field, msg = "", "is not a JSON object"

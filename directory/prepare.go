@@ -136,7 +136,8 @@ func (p *preparer) organizations() {
 		o.Logo = p.optionalURL("organization", sourceID, "logo", o.Logo)
 		o.URI = p.optionalURL("organization", sourceID, "uri", o.URI)
 		if prev, dup := seen[o.ID]; dup {
-			if !warned[o.ID] && (prev.Name != o.Name || prev.Description != o.Description || prev.URL != o.URL || prev.Email != o.Email) {
+			if !warned[o.ID] && (contradicts(prev.Name, o.Name) || contradicts(prev.Description, o.Description) ||
+				contradicts(prev.URL, o.URL) || contradicts(prev.Email, o.Email)) {
 				warned[o.ID] = true
 				p.out.warn("organization", sourceID, "id", "appears more than once with different details; the first was kept")
 			}
@@ -157,6 +158,9 @@ func (p *preparer) organizations() {
 		p.out.Organizations = append(p.out.Organizations, o)
 	}
 }
+
+// contradicts: two copies of a value disagree, as opposed to one leaving it out.
+func contradicts(a, b string) bool { return a != "" && b != "" && a != b }
 
 func (p *preparer) locations() {
 	seen := map[string]bool{}
