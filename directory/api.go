@@ -3,8 +3,10 @@ package directory
 import (
 	"context"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
@@ -45,8 +47,12 @@ func (a *API) SetServiceLister(l ServiceLister) { a.services = l }
 func (a *API) Register(r fiber.Router) {
 	r.Use(cors.New(cors.Config{AllowOrigins: "*", AllowMethods: "GET,HEAD,OPTIONS"}))
 	r.Use(func(c *fiber.Ctx) error {
+		if err := c.Next(); err != nil {
+			c.Set(fiber.HeaderCacheControl, "no-store") // Never let a cache keep an error.
+			return err
+		}
 		c.Set(fiber.HeaderCacheControl, "public, max-age=60")
-		return c.Next()
+		return nil
 	})
 	r.Use(etag.New(etag.Config{Weak: true}))
 	r.Get("/services", a.listServices)
@@ -147,7 +153,7 @@ func ageParam(c *fiber.Ctx, name string) (*int, error) {
 func (a *API) ParseServiceFilter(c *fiber.Ctx) (ServiceFilter, error) {
 	var f ServiceFilter
 	f.Text = strings.TrimSpace(c.Query("text"))
-	if len(f.Text) > 200 {
+	if utf8.RuneCountInString(f.Text) > 200 {
 		return f, InvalidParam("text", "must be at most 200 characters")
 	}
 	f.TaxonomyIDs = multiQuery(c, "taxonomy_id")
@@ -207,7 +213,7 @@ func (a *API) listServices(c *fiber.Ctx) error {
 }
 
 func (a *API) getService(c *fiber.Ctx) error {
-	d, err := a.store.ServiceDetail(c.UserContext(), c.Params("id"))
+	d, err := a.store.ServiceDetail(c.UserContext(), pathID(c))
 	if err != nil {
 		return err
 	}
@@ -227,7 +233,7 @@ func (a *API) listOrganizations(c *fiber.Ctx) error {
 }
 
 func (a *API) getOrganization(c *fiber.Ctx) error {
-	d, err := a.store.OrganizationDetail(c.UserContext(), c.Params("id"))
+	d, err := a.store.OrganizationDetail(c.UserContext(), pathID(c))
 	if err != nil {
 		return err
 	}
@@ -251,7 +257,7 @@ func (a *API) listLocations(c *fiber.Ctx) error {
 }
 
 func (a *API) getLocation(c *fiber.Ctx) error {
-	l, err := a.store.Location(c.UserContext(), c.Params("id"))
+	l, err := a.store.Location(c.UserContext(), pathID(c))
 	if err != nil {
 		return err
 	}
@@ -282,7 +288,7 @@ func (a *API) listTaxonomies(c *fiber.Ctx) error {
 }
 
 func (a *API) getTaxonomy(c *fiber.Ctx) error {
-	t, err := a.store.Taxonomy(c.UserContext(), c.Params("id"))
+	t, err := a.store.Taxonomy(c.UserContext(), pathID(c))
 	if err != nil {
 		return err
 	}
@@ -295,4 +301,14 @@ func (a *API) vocabularies(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
+}
+
+// pathID is the :id path parameter, percent-decoded: feed ids may hold
+// characters that travel escaped ("a b", "x/y").
+func pathID(c *fiber.Ctx) string {
+	raw := c.Params("id")
+	if id, err := url.PathUnescape(raw); err == nil {
+		return id
+	}
+	return raw
 }

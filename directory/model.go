@@ -171,14 +171,15 @@ type Location struct {
 
 // PhysicalAddress is a postal address of a location.
 type PhysicalAddress struct {
-	ID            string `json:"id" validate:"required"`
-	Attention     string `json:"attention,omitempty"`
-	Address1      string `json:"address_1,omitempty"`
-	Address2      string `json:"address_2,omitempty"`
-	City          string `json:"city,omitempty"`
-	StateProvince string `json:"state_province,omitempty"`
-	PostalCode    string `json:"postal_code,omitempty"`
-	Country       string `json:"country,omitempty" validate:"omitempty,max=60"`
+	ID        string `json:"id" validate:"required"`
+	Attention string `json:"attention,omitempty"`
+	Address1  string `json:"address_1,omitempty"`
+	Address2  string `json:"address_2,omitempty"`
+	// ORUK requires these four keys on every address; empty means not known.
+	City          string `json:"city"`
+	StateProvince string `json:"state_province"`
+	PostalCode    string `json:"postal_code"`
+	Country       string `json:"country" validate:"omitempty,max=60"`
 }
 
 // Accessibility describes a location's provision for disabled people.

@@ -572,9 +572,11 @@ func (b *Batch) addAudience(s *Service, audience string) {
 		if name == "" {
 			continue
 		}
+		// "Parents>Grandparents" → target_audience:parents.grandparents: no "/",
+		// so every id is one URL path segment.
 		id := VocabularyTargetAudience + ":" + slug(name)
 		if parentID != "" {
-			id = parentID + "/" + slug(name)
+			id = parentID + "." + slug(name)
 		}
 		b.Taxonomies = append(b.Taxonomies, TaxonomyTerm{ID: id, Name: name, Vocabulary: VocabularyTargetAudience, ParentID: parentID})
 		parentID = id

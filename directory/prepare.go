@@ -183,7 +183,11 @@ func (p *preparer) locations() {
 			a.Attention, a.Address1, a.Address2 = cleanLine(a.Attention), cleanLine(a.Address1), cleanLine(a.Address2)
 			a.City, a.StateProvince, a.Country = cleanLine(a.City), cleanLine(a.StateProvince), cleanLine(a.Country)
 			a.PostalCode = cleanLine(a.PostalCode)
-			if a.PostalCode != "" && ukCountries[normaliseEnum(a.Country)] {
+			uk := ukCountries[normaliseEnum(a.Country)]
+			if uk && (a.Country != "" || a.PostalCode != "") {
+				a.Country = "GB" // The ORUK UK profile's spelling.
+			}
+			if a.PostalCode != "" && uk {
 				if pc := NormalisePostcode(a.PostalCode); pc != "" {
 					a.PostalCode = pc
 				} else {

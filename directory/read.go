@@ -147,16 +147,26 @@ func detail(tx *bolt.Tx, svc Service, orgs map[string]*Organization) (*ServiceDe
 		}
 		d.ServiceTaxonomys = append(d.ServiceTaxonomys, ServiceTaxonomyDetail{ID: st.ID, Suggested: st.Suggested, Taxonomy: t})
 	}
-	nonNil(&d.Contacts)
-	for i := range d.Contacts {
-		nonNil(&d.Contacts[i].Phones)
-	}
-	nonNil(&d.CostOptions)
-	nonNil(&d.Eligibilitys)
-	nonNil(&d.Languages)
-	nonNil(&d.RegularSchedules)
-	nonNil(&d.ServiceAreas)
+	d.Service.listsNotNil()
 	return d, nil
+}
+
+// listsNotNil makes the service's absent lists encode as [] rather than null.
+func (s *Service) listsNotNil() {
+	nonNil(&s.Contacts)
+	for i := range s.Contacts {
+		nonNil(&s.Contacts[i].Phones)
+	}
+	nonNil(&s.CostOptions)
+	nonNil(&s.Eligibilitys)
+	nonNil(&s.Languages)
+	nonNil(&s.RegularSchedules)
+	nonNil(&s.ServiceAreas)
+	nonNil(&s.ServiceAtLocations)
+	nonNil(&s.ServiceTaxonomys)
+	for i := range s.ServiceAtLocations {
+		nonNil(&s.ServiceAtLocations[i].RegularSchedules)
+	}
 }
 
 // nonNil makes an absent list encode as [] rather than null.
@@ -502,6 +512,7 @@ func (s *Store) OrganizationDetail(ctx context.Context, id string) (*Organizatio
 			if err := getRecord(tx, bucketServices, KindService, sid, &svc); err != nil {
 				return err
 			}
+			svc.listsNotNil()
 			d.Services = append(d.Services, svc)
 		}
 		return nil
