@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -74,7 +75,13 @@ func Open(ctx context.Context, dir string, opts StoreOptions) (*Store, error) {
 		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, DBFileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: opts.LockTimeout,
+		// Map a generous address range up front: growing the map inside a large
+		// import transaction copies every node it has touched.
+		InitialMmapSize: 1 << 30,
+		FreelistType:    bolt.FreelistMapType,
+	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &Error{Code: EUNAVAILABLE, Message: fmt.Sprintf("the data directory %s is in use by another Signpost process; stop it or choose another directory with -data", dir), Err: err}
 	}
@@ -116,7 +123,15 @@ func encodeRecord(v any, hash string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(envelope{Version: recordVersion, Hash: hash, Record: rec})
+	// The envelope by hand: json.Marshal would re-validate and copy rec.
+	out := make([]byte, 0, len(rec)+64)
+	out = append(out, `{"v":`...)
+	out = strconv.AppendInt(out, recordVersion, 10)
+	out = append(out, `,"h":"`...)
+	out = append(out, hash...) // hex: needs no escaping
+	out = append(out, `","r":`...)
+	out = append(out, rec...)
+	return append(out, '}'), nil
 }
 
 func decodeRecord(data []byte, v any) (hash string, err error) {
