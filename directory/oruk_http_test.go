@@ -54,7 +54,7 @@ func (cs *councilServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 	default:
 		json.NewEncoder(w).Encode(map[string]any{"id": id, "name": "Service " + strings.TrimPrefix(id, "svc-"), "description": "Full record.", "status": "active", "organization": org,
-			"regular_schedules": []any{map[string]any{"id": id + "-rs", "weekday": "Wednesday", "opens_at": "10:00", "closes_at": "12:00"}},
+			"regular_schedules":    []any{map[string]any{"id": id + "-rs", "weekday": "Wednesday", "opens_at": "10:00", "closes_at": "12:00"}},
 			"service_at_locations": []any{map[string]any{"id": id + "-sal", "location": map[string]any{"id": "loc-" + id, "name": "Hall", "latitude": 53.59, "longitude": -0.65}}}})
 	}
 }
