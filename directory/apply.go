@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -96,6 +97,13 @@ func (s *Store) Import(ctx context.Context, raw *Batch, opts ImportOptions) (*Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+
+	// Write in key order: bbolt then fills pages in sequence instead of
+	// splitting them at random, which matters at national scale.
+	sort.Slice(prepared.Services, func(i, j int) bool { return prepared.Services[i].ID < prepared.Services[j].ID })
+	sort.Slice(prepared.Locations, func(i, j int) bool { return prepared.Locations[i].ID < prepared.Locations[j].ID })
+	sort.Slice(prepared.Organizations, func(i, j int) bool { return prepared.Organizations[i].ID < prepared.Organizations[j].ID })
+	sort.Slice(prepared.Taxonomies, func(i, j int) bool { return prepared.Taxonomies[i].ID < prepared.Taxonomies[j].ID })
 
 	report := &Report{Source: opts.Source, Rejected: prepared.Rejected, Warnings: prepared.Warnings, ByKind: map[string]*KindCounts{}}
 	for _, p := range prepared.Rejected {

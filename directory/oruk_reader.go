@@ -309,6 +309,10 @@ func describeJSONError(data []byte, err error) error {
 // single service) into a Batch. A document that is not valid JSON is an error
 // and yields nothing; a record of the wrong shape is rejected on its own.
 func ParseORUK(data []byte) (*Batch, error) {
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	if len(trimmed) > 0 && trimmed[0] == '[' && json.Valid(trimmed) {
+		return parseArray(trimmed)
+	}
 	items, _, err := splitFeed(data)
 	if err != nil {
 		return nil, err
@@ -316,6 +320,35 @@ func ParseORUK(data []byte) (*Batch, error) {
 	b := &Batch{}
 	for i, item := range items {
 		b.addRawService(i, item)
+	}
+	return b, nil
+}
+
+// parseArray decodes a bare array of services record by record, straight into
+// raw services: large national feeds are arrays, and this avoids holding a
+// second copy of every record. data must already be known to be valid JSON.
+func parseArray(data []byte) (*Batch, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // the opening [
+		return nil, describeJSONError(data, err)
+	}
+	b := &Batch{}
+	for i := 0; dec.More(); i++ {
+		start := dec.InputOffset()
+		var r rawService
+		err := dec.Decode(&r)
+		var typ *json.UnmarshalTypeError
+		switch {
+		case err == nil:
+			b.addService(i, &r)
+		case errors.As(err, &typ):
+			// The decoder skipped the bad value and can go on; re-read this one
+			// record on its own to report it by id and field.
+			end := dec.InputOffset()
+			b.addRawService(i, bytes.TrimLeft(data[start:end], " \t\r\n,"))
+		default:
+			return nil, describeJSONError(data, err)
+		}
 	}
 	return b, nil
 }
