@@ -183,17 +183,20 @@ func (p *preparer) locations() {
 			a.Attention, a.Address1, a.Address2 = cleanLine(a.Attention), cleanLine(a.Address1), cleanLine(a.Address2)
 			a.City, a.StateProvince, a.Country = cleanLine(a.City), cleanLine(a.StateProvince), cleanLine(a.Country)
 			a.PostalCode = cleanLine(a.PostalCode)
-			uk := ukCountries[normaliseEnum(a.Country)]
-			if uk && (a.Country != "" || a.PostalCode != "") {
+			field := fmt.Sprintf("physical_addresses[%d].postal_code", j)
+			pc := NormalisePostcode(a.PostalCode)
+			switch {
+			case a.Country != "" && ukCountries[normaliseEnum(a.Country)]:
 				a.Country = "GB" // The ORUK UK profile's spelling.
-			}
-			if a.PostalCode != "" && uk {
-				if pc := NormalisePostcode(a.PostalCode); pc != "" {
-					a.PostalCode = pc
-				} else {
-					p.out.warn("location", l.ID, fmt.Sprintf("physical_addresses[%d].postal_code", j), fmt.Sprintf("%q is not a UK postcode and was dropped", a.PostalCode))
-					a.PostalCode = ""
+				if a.PostalCode != "" && pc == "" {
+					p.out.warn("location", l.ID, field, fmt.Sprintf("%q is not a UK postcode and was dropped", a.PostalCode))
 				}
+				a.PostalCode = pc
+			case a.Country == "" && pc != "":
+				a.Country, a.PostalCode = "GB", pc
+			case a.Country == "" && a.PostalCode != "":
+				// No country and not a UK postcode: kept as given, but not placed on the map.
+				p.out.warn("location", l.ID, field, fmt.Sprintf("%q is not a UK postcode; it was kept as given and not used to place the location", a.PostalCode))
 			}
 		}
 		var accessible []Accessibility
@@ -369,6 +372,10 @@ func (p *preparer) service(s Service) (Service, bool) {
 	var langs []Language
 	for i, l := range s.Languages {
 		if l.Language = cleanLine(l.Language); l.Language == "" {
+			continue
+		}
+		if len(l.Language) > 100 {
+			p.out.warn("service", id, fmt.Sprintf("languages[%d].language", i), fmt.Sprintf("%q is too long to be a language name and was dropped", truncate(l.Language, 40)))
 			continue
 		}
 		l.ID = child("language", i, l.ID)
