@@ -47,6 +47,8 @@ func (a *API) SetServiceLister(l ServiceLister) { a.services = l }
 func (a *API) Register(r fiber.Router) {
 	r.Use(cors.New(cors.Config{AllowOrigins: "*", AllowMethods: "GET,HEAD,OPTIONS"}))
 	r.Use(func(c *fiber.Ctx) error {
+		// Public open data: any site may read it, with or without an Origin header.
+		c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
 		if err := c.Next(); err != nil {
 			c.Set(fiber.HeaderCacheControl, "no-store") // Never let a cache keep an error.
 			return err

@@ -881,6 +881,9 @@ func TestAPIHeaders(t *testing.T) {
 			if got := r.header.Get("Access-Control-Allow-Origin"); got != "*" {
 				t.Errorf("Access-Control-Allow-Origin = %q, want *", got)
 			}
+			if got := srv.get(path).header.Get("Access-Control-Allow-Origin"); got != "*" {
+				t.Errorf("without an Origin header, Access-Control-Allow-Origin = %q, want *", got)
+			}
 			if cc := r.header.Get("Cache-Control"); !strings.Contains(cc, "max-age=") {
 				t.Errorf("Cache-Control = %q, want a max-age", cc)
 			}
