@@ -150,3 +150,22 @@ func TestMatchEnum(t *testing.T) {
 		}
 	}
 }
+
+func TestValidatorChecksBritishPostcodes(t *testing.T) {
+	tests := []struct {
+		addr  PhysicalAddress
+		field string
+	}{
+		{PhysicalAddress{ID: "a", Country: "GB", PostalCode: "DN15 6NL"}, ""},
+		{PhysicalAddress{ID: "a", Country: "GB", PostalCode: "DN15"}, "postal_code"},
+		{PhysicalAddress{ID: "a", Country: "GB", PostalCode: "dn156nl"}, "postal_code"}, // stored only in normal form
+		{PhysicalAddress{ID: "a", Country: "US", PostalCode: "33157"}, ""},
+		{PhysicalAddress{ID: "a", Country: "GB"}, ""},
+	}
+	for _, tt := range tests {
+		errs := Check(tt.addr)
+		if _, bad := errs[tt.field]; (tt.field == "" && errs != nil) || (tt.field != "" && !bad) {
+			t.Errorf("Check(%+v) = %v, want an error on %q", tt.addr, errs, tt.field)
+		}
+	}
+}

@@ -167,6 +167,7 @@ type Location struct {
 	CoordinatesSource      string `json:"coordinates_source,omitempty"`
 
 	Provenance Provenance `json:"provenance"`
+	Verification
 }
 
 // PhysicalAddress is a postal address of a location.

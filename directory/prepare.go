@@ -213,6 +213,7 @@ func (p *preparer) locations() {
 		l.AccessibilityForDisabilities = accessible
 		p.placeLocation(&l)
 		l.Provenance = p.provenance(l.ID)
+		l.Verification = Verification{LastVerified: p.opts.Now.Format("2006-01-02"), LastVerifiedBy: "import"}
 		if errs := Check(l); errs != nil {
 			p.rejectAll("location", l.ID, errs)
 			continue
@@ -528,6 +529,7 @@ func (p *preparer) locationFromDescription(s *Service) {
 		Name:              s.Name,
 		PhysicalAddresses: []PhysicalAddress{{ID: DeriveID(p.opts.Source, "service", s.ID, "postcode-in-description", "address"), PostalCode: pc, Country: "GB"}},
 		Provenance:        p.provenance(""),
+		Verification:      Verification{LastVerified: p.opts.Now.Format("2006-01-02"), LastVerifiedBy: "import"},
 	}
 	setApproximate(&loc, pt, fmt.Sprintf("centre of postcode district %s (postcode %s stated in the service description)", Outcode(pc), pc))
 	if !p.locs[loc.ID] {

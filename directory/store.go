@@ -160,7 +160,7 @@ func contentHash(v any) string {
 		}
 		clean = r
 	case Location:
-		r.Provenance = Provenance{}
+		r.Provenance, r.Verification = Provenance{}, Verification{}
 		clean = r
 	case TaxonomyTerm:
 		r.Provenance = Provenance{}

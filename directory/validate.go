@@ -66,6 +66,7 @@ func Validator() *validator.Validate {
 		must(v.RegisterValidation("uk_postcode", func(fl validator.FieldLevel) bool { return IsPostcode(fl.Field().String()) }))
 		must(v.RegisterValidation("web_url", func(fl validator.FieldLevel) bool { return isWebURL(fl.Field().String()) }))
 		v.RegisterStructValidation(eligibilityAges, Eligibility{})
+		v.RegisterStructValidation(ukAddress, PhysicalAddress{})
 		validate = v
 	})
 	return validate
@@ -87,6 +88,14 @@ func eligibilityAges(sl validator.StructLevel) {
 	e := sl.Current().Interface().(Eligibility)
 	if e.MinimumAge != nil && e.MaximumAge != nil && *e.MinimumAge > *e.MaximumAge {
 		sl.ReportError(e.MinimumAge, "minimum_age", "MinimumAge", "age_order", "")
+	}
+}
+
+// ukAddress: a British address's postcode, when it has one, is a real UK postcode.
+func ukAddress(sl validator.StructLevel) {
+	a := sl.Current().Interface().(PhysicalAddress)
+	if a.Country == "GB" && a.PostalCode != "" && !IsPostcode(a.PostalCode) {
+		sl.ReportError(a.PostalCode, "postal_code", "PostalCode", "uk_postcode", "")
 	}
 }
 
