@@ -110,6 +110,7 @@ func (s *Store) Import(ctx context.Context, raw *Batch, opts ImportOptions) (*Re
 		report.count(p.Kind, "rejected")
 	}
 	report.Rejected = dedupeRejections(report.Rejected)
+	nonNil(&report.Warnings) // The report lists [] rather than null.
 	now := opts.Now.UTC()
 	progress("writing")
 	err = s.db.Update(func(tx *bolt.Tx) error {

@@ -166,6 +166,10 @@ func TestImportReportJSONShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := json.Marshal(r)
+	empty, _ := s.Import(context.Background(), &Batch{}, ImportOptions{PrepareOptions: PrepareOptions{Source: "nothing"}})
+	if emptyJSON, _ := json.Marshal(empty); !strings.Contains(string(emptyJSON), `"rejected":[]`) || !strings.Contains(string(emptyJSON), `"warnings":[]`) {
+		t.Errorf("an import with no problems must list them as [], not null: %s", emptyJSON)
+	}
 	var got struct {
 		Created   *int `json:"created"`
 		Updated   *int `json:"updated"`

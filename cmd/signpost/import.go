@@ -42,8 +42,7 @@ func runImport(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return fmt.Errorf("nothing was imported: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "read %d services, %d organisations, %d locations, %d taxonomy terms from %s\n",
-		len(batch.Services), len(batch.Organizations), len(batch.Locations), len(batch.Taxonomies), target)
+	fmt.Fprintf(os.Stderr, "read %d services from %s\n", len(batch.Services), target)
 	report, err := store.Import(ctx, batch, directory.ImportOptions{
 		PrepareOptions: directory.PrepareOptions{Source: *source, Area: *area},
 		Progress:       func(stage string) { fmt.Fprintln(os.Stderr, stage) },
@@ -90,7 +89,7 @@ func defaultSource(target string) string {
 }
 
 func printReport(r *directory.Report) {
-	fmt.Printf("Imported from %s: %d services created, %d updated, %d unchanged; %d problems rejected records, %d warnings.\n",
+	fmt.Printf("Imported from %s: %d services created, %d updated, %d unchanged; %d rejections, %d warnings.\n",
 		r.Source, r.Created, r.Updated, r.Unchanged, len(r.Rejected), len(r.Warnings))
 	for _, kind := range []string{directory.KindOrganization, directory.KindLocation, directory.KindTaxonomy} {
 		if k := r.ByKind[kind]; k != nil {
