@@ -218,12 +218,19 @@ func (s *Store) ListServices(ctx context.Context, f ServiceFilter, page PageRequ
 		orgs := map[string]*Organization{}
 		if f.empty() {
 			total = readCount(tx, bucketServices)
-			c := tx.Bucket(bucketServices).Cursor()
-			k, v := c.First()
+			// Skip to the page through the facets bucket: the same keys as the
+			// services bucket, but small values, so many keys to a page.
+			c := tx.Bucket(bucketServiceFacets).Cursor()
+			k, _ := c.First()
 			for skip := page.offset(); k != nil && skip > 0; skip-- {
-				k, v = c.Next()
+				k, _ = c.Next()
 			}
-			for ; k != nil && len(hits) < page.Size; k, v = c.Next() {
+			services := tx.Bucket(bucketServices)
+			for ; k != nil && len(hits) < page.Size; k, _ = c.Next() {
+				v := services.Get(k)
+				if v == nil {
+					return fmt.Errorf("service %s has facets but no record", k)
+				}
 				var svc Service
 				if _, err := decodeRecord(v, &svc); err != nil {
 					return fmt.Errorf("service %s: %w", k, err)

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -135,6 +136,25 @@ func encodeRecord(v any, hash string) ([]byte, error) {
 }
 
 func decodeRecord(data []byte, v any) (hash string, err error) {
+	// Fast path for the envelope encodeRecord writes: {"v":N,"h":"HEX","r":RECORD}.
+	// It skips a second full scan of the record by encoding/json.
+	if rest, ok := bytes.CutPrefix(data, []byte(`{"v":`)); ok {
+		if i := bytes.IndexByte(rest, ','); i > 0 {
+			version, verr := strconv.Atoi(string(rest[:i]))
+			rest = rest[i:]
+			if h, ok := bytes.CutPrefix(rest, []byte(`,"h":"`)); ok && verr == nil {
+				if j := bytes.IndexByte(h, '"'); j >= 0 {
+					hash = string(h[:j])
+					if rec, ok := bytes.CutPrefix(h[j:], []byte(`","r":`)); ok && len(rec) > 0 && rec[len(rec)-1] == '}' {
+						if version != recordVersion {
+							return "", fmt.Errorf("record schema version %d, expected %d: migrations did not run", version, recordVersion)
+						}
+						return hash, json.Unmarshal(rec[:len(rec)-1], v)
+					}
+				}
+			}
+		}
+	}
 	var env envelope
 	if err := json.Unmarshal(data, &env); err != nil {
 		return "", fmt.Errorf("decode envelope: %w", err)
