@@ -241,10 +241,13 @@ func (d *datapackage) build() *Batch {
 		if strings.TrimSpace(t.get(row, "accessibility")) == "" {
 			return
 		}
-		if l := d.loc[strings.TrimSpace(t.get(row, "location_id"))]; l != nil {
-			l.AccessibilityForDisabilities = append(l.AccessibilityForDisabilities, Accessibility{ID: t.get(row, "id"),
-				Accessibility: t.get(row, "accessibility"), Details: t.get(row, "details")})
+		l := d.loc[strings.TrimSpace(t.get(row, "location_id"))]
+		if l == nil {
+			b.warn(t.name, label, "location_id", "no location with this id in the package; the row was dropped")
+			return
 		}
+		l.AccessibilityForDisabilities = append(l.AccessibilityForDisabilities, Accessibility{ID: t.get(row, "id"),
+			Accessibility: t.get(row, "accessibility"), Details: t.get(row, "details")})
 	})
 
 	salByID := map[string]*ServiceAtLocation{}
@@ -318,6 +321,10 @@ func (d *datapackage) build() *Batch {
 	seenTerm := map[string]bool{}
 	d.each("taxonomy", func(t *csvTable, row []string, label string) {
 		id := strings.TrimSpace(t.get(row, "id"))
+		if id == "" {
+			b.warn(KindTaxonomy, label, "id", "is empty; the term was dropped")
+			return
+		}
 		if seenTerm[id] {
 			b.warn(KindTaxonomy, id, "id", "appears more than once; the first was kept")
 			return
@@ -353,6 +360,15 @@ func (d *datapackage) build() *Batch {
 			}
 		}
 	}
+	// Phones of named contacts first: adding a service-level contact below may
+	// move a service's contacts in memory, leaving contactByID's pointers stale.
+	type servicePhone struct {
+		t     *csvTable
+		row   []string
+		label string
+		p     Phone
+	}
+	var servicePhones []servicePhone
 	d.each("phone", func(t *csvTable, row []string, label string) {
 		p := Phone{ID: t.get(row, "id"), Number: t.get(row, "number"), Language: t.get(row, "language"), Description: t.get(row, "description")}
 		if ext := strings.TrimSpace(t.get(row, "extension")); ext != "" {
@@ -362,20 +378,28 @@ func (d *datapackage) build() *Batch {
 			c.Phones = append(c.Phones, p)
 			return
 		}
+		servicePhones = append(servicePhones, servicePhone{t, row, label, p})
+	})
+	for _, sp := range servicePhones {
+		t, row, label, p := sp.t, sp.row, sp.label, sp.p
 		s := d.svc[strings.TrimSpace(t.get(row, "service_id"))]
 		if s == nil {
 			b.warn(t.name, label, "service_id", "names no contact or service in this package; the phone number was dropped")
-			return
+			continue
 		}
 		main := s.ID + "-phones"
+		found := false
 		for i := range s.Contacts {
 			if s.Contacts[i].ID == main {
 				s.Contacts[i].Phones = append(s.Contacts[i].Phones, p)
-				return
+				found = true
 			}
 		}
+		if found {
+			continue
+		}
 		s.Contacts = append(s.Contacts, Contact{ID: main, Phones: []Phone{p}})
-	})
+	}
 	d.each("language", func(t *csvTable, row []string, label string) {
 		if s := d.parent(t, row, label); s != nil {
 			s.Languages = append(s.Languages, Language{ID: t.get(row, "id"), Language: t.get(row, "language")})

@@ -154,6 +154,30 @@ func TestReadDatapackageRejectsAndErrors(t *testing.T) {
 	})
 }
 
+// A phone naming its contact must stay on it even when a service-level phone
+// of the same service is added first.
+func TestReadDatapackageKeepsContactPhones(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"datapackage.json": `{"resources":[{"name":"service","path":"services.csv"},{"name":"contact","path":"contacts.csv"},{"name":"phone","path":"phones.csv"}]}`,
+		"services.csv":     "id,name,organization_id\ns1,Lunch Club,o1\n",
+		"contacts.csv":     "id,service_id,name\nc1,s1,Ann\n",
+		"phones.csv":       "id,service_id,contact_id,number\np1,s1,,01724 000001\np2,s1,c1,01724 000002\n",
+	})
+	b, err := ReadDatapackage(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range b.Services[0].Contacts {
+		for _, p := range c.Phones {
+			got[c.ID] += p.Number
+		}
+	}
+	if got["c1"] != "01724 000002" || got["s1-phones"] != "01724 000001" {
+		t.Errorf("phones by contact: %v", got)
+	}
+}
+
 // TestReadDatapackageFullMiami reads the whole Open211 Miami package when the
 // shared reference data sits beside the repository (it is not shipped with it).
 func TestReadDatapackageFullMiami(t *testing.T) {
