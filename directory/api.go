@@ -126,8 +126,8 @@ func isAllDigits(s string) bool {
 	return s != ""
 }
 
-// multiQuery reads a parameter that may repeat or hold a comma-separated list.
-func multiQuery(c *fiber.Ctx, name string) []string {
+// MultiQuery reads a parameter that may repeat or hold a comma-separated list.
+func MultiQuery(c *fiber.Ctx, name string) []string {
 	var out []string
 	for _, raw := range c.Context().QueryArgs().PeekMulti(name) {
 		for _, part := range strings.Split(string(raw), ",") {
@@ -151,15 +151,16 @@ func ageParam(c *fiber.Ctx, name string) (*int, error) {
 	return &n, nil
 }
 
-// ParseServiceFilter reads the ORUK v1 /services query parameters.
-func (a *API) ParseServiceFilter(c *fiber.Ctx) (ServiceFilter, error) {
+// ParseServiceFilter reads the ORUK v1 /services query parameters; postcodes
+// are resolved offline through outcodes.
+func ParseServiceFilter(c *fiber.Ctx, outcodes *Outcodes) (ServiceFilter, error) {
 	var f ServiceFilter
 	f.Text = strings.TrimSpace(c.Query("text"))
 	if utf8.RuneCountInString(f.Text) > 200 {
 		return f, InvalidParam("text", "must be at most 200 characters")
 	}
-	f.TaxonomyIDs = multiQuery(c, "taxonomy_id")
-	f.Vocabularies = multiQuery(c, "vocabulary")
+	f.TaxonomyIDs = MultiQuery(c, "taxonomy_id")
+	f.Vocabularies = MultiQuery(c, "vocabulary")
 	var err error
 	if f.MinimumAge, err = ageParam(c, "minimum_age"); err != nil {
 		return f, err
@@ -178,7 +179,7 @@ func (a *API) ParseServiceFilter(c *fiber.Ctx) (ServiceFilter, error) {
 	postcode := strings.TrimSpace(c.Query("postcode"))
 	proximity := strings.TrimSpace(c.Query("proximity"))
 	if postcode != "" {
-		pt, _, ok := a.outcodes.Lookup(postcode)
+		pt, _, ok := outcodes.Lookup(postcode)
 		if !ok {
 			return f, InvalidParam("postcode", "is not a UK postcode or postcode district we know, like DN15 6NL or DN15")
 		}
@@ -203,7 +204,7 @@ func (a *API) listServices(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := a.ParseServiceFilter(c)
+	f, err := ParseServiceFilter(c, a.outcodes)
 	if err != nil {
 		return err
 	}

@@ -242,10 +242,21 @@ func (w *writer) putService(s *Service) error {
 	var oldOrg string
 	if existing := w.tx.Bucket(bucketServices).Get([]byte(s.ID)); existing != nil {
 		var old struct {
-			OrganizationID string `json:"organization_id"`
+			OrganizationID   string            `json:"organization_id"`
+			ServiceTaxonomys []ServiceTaxonomy `json:"service_taxonomys"`
 		}
 		if _, err := decodeRecord(existing, &old); err == nil {
 			oldOrg = old.OrganizationID
+			// Keep Signpost's suggestions for terms the source does not link itself.
+			linked := map[string]bool{}
+			for _, st := range s.ServiceTaxonomys {
+				linked[st.TaxonomyID] = true
+			}
+			for _, st := range old.ServiceTaxonomys {
+				if st.Suggested && !linked[st.TaxonomyID] {
+					s.ServiceTaxonomys = append(s.ServiceTaxonomys, st)
+				}
+			}
 		}
 	}
 	written, err := w.put(bucketServices, KindService, s.ID, s, &s.Provenance)

@@ -253,3 +253,29 @@ func TestImportNeverOverwritesAnotherSource(t *testing.T) {
 		t.Errorf("source overwritten: %+v", svc.Provenance)
 	}
 }
+
+// Suggestions Signpost stores are not part of what a feed says: re-importing
+// the same feed leaves a service with suggestions unchanged, and an update
+// from the feed keeps them.
+func TestReimportKeepsSuggestions(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	mustImport(t, s, []byte(`[{"id":"t1","name":"Needs","description":"","organization":{"id":"00000000-0000-4000-8000-000000000001","name":"O","description":""}}]`), "terms")
+	if _, err := s.Import(ctx, &Batch{Taxonomies: []TaxonomyTerm{{ID: "food", Name: "Food", Vocabulary: "needs"}}}, ImportOptions{PrepareOptions: PrepareOptions{Source: "needs"}}); err != nil {
+		t.Fatal(err)
+	}
+	feed := `[{"id":"a","name":"%s","description":"Hot meals","organization":{"id":"00000000-0000-4000-8000-000000000002","name":"O2","description":""}}]`
+	mustImport(t, s, []byte(strings.Replace(feed, "%s", "Lunch Club", 1)), "feed")
+	if n, err := s.SetSuggestedTaxonomies(ctx, map[string][]string{"a": {"food"}}); err != nil || n != 1 {
+		t.Fatalf("suggest: %d %v", n, err)
+	}
+	r := mustImport(t, s, []byte(strings.Replace(feed, "%s", "Lunch Club", 1)), "feed")
+	if r.Unchanged != 1 || r.Updated != 0 {
+		t.Errorf("re-import of the same feed after suggestions: %+v", r)
+	}
+	r = mustImport(t, s, []byte(strings.Replace(feed, "%s", "Lunch Club (Tuesdays)", 1)), "feed")
+	svc, _ := s.Service(ctx, "a")
+	if r.Updated != 1 || len(svc.ServiceTaxonomys) != 1 || !svc.ServiceTaxonomys[0].Suggested || svc.ServiceTaxonomys[0].TaxonomyID != "food" {
+		t.Errorf("update dropped the suggestion: %+v %+v", r, svc.ServiceTaxonomys)
+	}
+}

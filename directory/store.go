@@ -178,6 +178,14 @@ func contentHash(v any) string {
 		if r.LastVerifiedBy == "import" {
 			r.Verification = Verification{}
 		}
+		// Suggested links are Signpost's inference, not what the source said.
+		var chosen []ServiceTaxonomy
+		for _, st := range r.ServiceTaxonomys {
+			if !st.Suggested {
+				chosen = append(chosen, st)
+			}
+		}
+		r.ServiceTaxonomys = chosen
 		clean = r
 	case Location:
 		r.Provenance, r.Verification = Provenance{}, Verification{}
