@@ -60,7 +60,9 @@ func runImport(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 	}
 	printReport(report)
-	return nil
+	// New services get suggested categories now; a running server's index picks
+	// the changes up from the change log when it next starts.
+	return prepareSearch(ctx, log, store)
 }
 
 // readFeed picks the reader by what the target is.

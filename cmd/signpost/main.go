@@ -33,6 +33,8 @@ func main() {
 		err = runServe(ctx, log, args)
 	case "import":
 		err = runImport(ctx, log, args)
+	case "reindex":
+		err = runReindex(ctx, log, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(os.Stdout, usage)
 		return
@@ -58,6 +60,8 @@ const usage = `Usage:
   signpost import [-data DIR] [-source NAME] [-area NAME] [-report FILE] PATH|URL
       Import an ORUK v1 services feed (a JSON file, a directory of page files, or
       a base URL serving /services?page=N) or an HSDS CSV datapackage directory.
+  signpost reindex [-data DIR]
+      Rebuild the search index from the store (the server must be stopped).
 
 Environment: SIGNPOST_ADDR and SIGNPOST_DATA set the defaults of -addr and -data.
 `

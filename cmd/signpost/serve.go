@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/signpost-uk/signpost/directory"
+	"github.com/signpost-uk/signpost/search"
 )
 
 func runServe(ctx context.Context, log *slog.Logger, args []string) error {
@@ -44,12 +46,28 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 			"services", counts.Services, "organisations", counts.Organizations, "data", *dataDir)
 	}
 
+	if err := prepareSearch(ctx, log, store); err != nil {
+		ln.Close()
+		return err
+	}
+	index, err := search.Open(ctx, filepath.Join(*dataDir, "index"), store, search.Options{Logger: log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer index.Close() // after the server stops, before the store closes
+
 	outcodes, err := directory.BundledOutcodes()
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	app := newApp(log, store, outcodes)
+	unmet, err := search.NewUnmet(store, nil)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	app := newApp(log, store, index, search.NewSearcher(index, store, outcodes, unmet), outcodes)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Listener(ln) }()
@@ -64,12 +82,28 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 	if err := app.ShutdownWithTimeout(15 * time.Second); err != nil {
 		log.Error("shutdown", "err", err)
 	}
-	// The store closes by defer, after the server has stopped.
+	// The index, then the store, close by defer, after the server has stopped.
+	return nil
+}
+
+// prepareSearch makes sure the needs vocabulary is in the store and that
+// services whose provider chose no category have suggested ones.
+func prepareSearch(ctx context.Context, log *slog.Logger, store *directory.Store) error {
+	if err := search.EnsureVocabulary(ctx, store); err != nil {
+		return err
+	}
+	n, err := search.SuggestCategories(ctx, store)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		log.Info("suggested need categories for services that had none", "services", n)
+	}
 	return nil
 }
 
 // newApp wires the HTTP server: one error handler, recovery, logging, routes.
-func newApp(log *slog.Logger, store *directory.Store, outcodes *directory.Outcodes) *fiber.App {
+func newApp(log *slog.Logger, store *directory.Store, index *search.Index, searcher *search.Searcher, outcodes *directory.Outcodes) *fiber.App {
 	app := fiber.New(fiber.Config{
 		AppName:               "Signpost",
 		ErrorHandler:          directory.ErrorHandler(log),
@@ -87,13 +121,16 @@ func newApp(log *slog.Logger, store *directory.Store, outcodes *directory.Outcod
 			log.Error("health check", "err", err)
 			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 		}
-		return c.JSON(fiber.Map{"status": "ok"})
+		return c.JSON(fiber.Map{"status": "ok", "index": index.State()})
 	})
 	app.Get("/", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 		return c.SendString(homePage)
 	})
-	directory.NewAPI(store, outcodes).Register(app.Group("/api/v1"))
+	api := directory.NewAPI(store, outcodes)
+	api.SetServiceLister(searcher)
+	api.Register(app.Group("/api/v1"))
+	searcher.Register(app.Group("/api"))
 	return app
 }
 

@@ -1,0 +1,235 @@
+package search
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/signpost-uk/signpost/directory"
+)
+
+// Cost facet values.
+const (
+	CostFree    = "free"
+	CostPaid    = "paid"
+	CostUnknown = "unknown"
+)
+
+// Delivery facet values.
+const (
+	DeliveryInPerson = "in_person"
+	DeliveryOnline   = "online"
+	DeliveryPhone    = "phone"
+)
+
+var (
+	moneyRE      = regexp.MustCompile(`£\s?\d`)
+	freeRE       = regexp.MustCompile(`(?i)\b(free of charge|is free|are free|it's free|it’s free|free to (attend|join|use|access)|free session|free service|free sessions|totally free|completely free|no charge|free and confidential|free,)\b`)
+	onlineRE     = regexp.MustCompile(`(?i)\b(online|zoom|microsoft teams|virtual|video call|webinar)\b`)
+	phoneRE      = regexp.MustCompile(`(?i)\b(helpline|telephone support|phone line|by phone|over the phone|telephone service)\b`)
+	lowerDaysMap = map[string]string{}
+)
+
+func init() {
+	for _, d := range directory.Weekdays {
+		lowerDaysMap[d] = strings.ToLower(d)
+	}
+}
+
+// costOf says whether a service is free, from its cost options first, then its
+// fees text, then what its description states.
+func costOf(s *directory.ServiceDetail) string {
+	free, paid := false, false
+	for _, c := range s.CostOptions {
+		if c.Amount != nil {
+			if *c.Amount == 0 {
+				free = true
+			} else {
+				paid = true
+			}
+		}
+	}
+	if !free && !paid && s.Fees != "" {
+		lower := strings.ToLower(s.Fees)
+		switch {
+		case moneyRE.MatchString(s.Fees):
+			paid = true
+		case strings.Contains(lower, "free") || strings.Contains(lower, "no charge"):
+			free = true
+		}
+	}
+	if !free && !paid {
+		switch {
+		case moneyRE.MatchString(s.Description):
+			paid = true
+		case freeRE.MatchString(s.Description):
+			free = true
+		}
+	}
+	switch {
+	case paid:
+		return CostPaid // a service with any charge is not listed as free
+	case free:
+		return CostFree
+	}
+	return CostUnknown
+}
+
+func deliveryOf(s *directory.ServiceDetail) []string {
+	set := map[string]bool{}
+	switch s.AttendingType {
+	case "venue", "home visit":
+		set[DeliveryInPerson] = true
+	case "online":
+		set[DeliveryOnline] = true
+	case "phone":
+		set[DeliveryPhone] = true
+	}
+	if len(set) == 0 {
+		if len(s.ServiceAtLocations) > 0 {
+			set[DeliveryInPerson] = true
+		}
+		if onlineRE.MatchString(s.Name + " " + s.Description) {
+			set[DeliveryOnline] = true
+		}
+		if phoneRE.MatchString(s.Name + " " + s.Description) {
+			set[DeliveryPhone] = true
+		}
+	}
+	return sortedSet(set)
+}
+
+func daysOf(s *directory.ServiceDetail) []string {
+	set := map[string]bool{}
+	for _, rs := range s.RegularSchedules {
+		set[lowerDaysMap[rs.Weekday]] = true
+	}
+	for _, sal := range s.ServiceAtLocations {
+		for _, rs := range sal.RegularSchedules {
+			set[lowerDaysMap[rs.Weekday]] = true
+		}
+	}
+	delete(set, "")
+	return sortedSet(set)
+}
+
+// agesOf is the widest age range the service takes: 0–120 when it states none.
+func agesOf(s *directory.ServiceDetail) (float64, float64) {
+	lo, hi := 120, 0
+	stated := false
+	for _, e := range s.Eligibilitys {
+		if e.MinimumAge == nil && e.MaximumAge == nil {
+			continue
+		}
+		stated = true
+		lo0, hi0 := 0, 120
+		if e.MinimumAge != nil {
+			lo0 = *e.MinimumAge
+		}
+		if e.MaximumAge != nil {
+			hi0 = *e.MaximumAge
+		}
+		lo, hi = min(lo, lo0), max(hi, hi0)
+	}
+	if !stated {
+		return 0, 120
+	}
+	return float64(lo), float64(hi)
+}
+
+// document builds the index document of a service. Terms the provider chose
+// and terms Signpost suggested both count; a service with neither gets
+// suggestions computed here, so facets work even before they are stored.
+func (x *Index) document(s *directory.ServiceDetail) map[string]any {
+	var names, ids []string
+	needs := map[string]bool{}
+	idSet := map[string]bool{}
+	addTerm := func(id, name string) {
+		if name != "" {
+			names = append(names, name)
+		}
+		for _, a := range append([]string{id}, x.vocab.Ancestors(id)...) {
+			if !idSet[a] {
+				idSet[a] = true
+				ids = append(ids, a)
+			}
+		}
+		if top := x.vocab.TopLevel(id); top != "" {
+			needs[top] = true
+		}
+	}
+	hasNeed := false
+	for _, st := range s.ServiceTaxonomys {
+		addTerm(st.Taxonomy.ID, st.Taxonomy.Name)
+		if st.Taxonomy.ParentID != "" && !idSet[st.Taxonomy.ParentID] {
+			idSet[st.Taxonomy.ParentID] = true
+			ids = append(ids, st.Taxonomy.ParentID)
+		}
+		if st.Taxonomy.Vocabulary == NeedsVocabulary {
+			hasNeed = true
+		}
+	}
+	if !hasNeed {
+		for _, id := range x.vocab.Suggest(s.Name, s.Description) {
+			if n := x.vocab.Need(id); n != nil {
+				addTerm(id, n.Name)
+			}
+		}
+	}
+	var place []string
+	var points []map[string]any
+	for _, sal := range s.ServiceAtLocations {
+		l := sal.Location
+		for _, a := range l.PhysicalAddresses {
+			place = append(place, a.City, a.Address2, a.StateProvince, directory.Outcode(a.PostalCode))
+		}
+		if l.Latitude != nil && l.Longitude != nil {
+			points = append(points, map[string]any{"lat": *l.Latitude, "lon": *l.Longitude})
+		}
+	}
+	for _, a := range s.ServiceAreas {
+		place = append(place, a.ServiceArea)
+	}
+	minAge, maxAge := agesOf(s)
+	doc := map[string]any{
+		fieldName:        s.Name,
+		fieldDescription: s.Description,
+		fieldOrgName:     s.Organization.Name,
+		fieldTerms:       names,
+		fieldPlace:       compact(place),
+		fieldTaxonomyIDs: ids,
+		fieldNeeds:       sortedSet(needs),
+		fieldCost:        costOf(s),
+		fieldModes:       deliveryOf(s),
+		fieldDays:        daysOf(s),
+		fieldMinAge:      minAge,
+		fieldMaxAge:      maxAge,
+		fieldStatus:      s.Status,
+		fieldOrgID:       s.OrganizationID,
+	}
+	if len(points) > 0 {
+		doc[fieldLocation] = points
+	}
+	return doc
+}
+
+func sortedSet(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func compact(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
