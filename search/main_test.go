@@ -13,6 +13,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(killChildEnv); dir != "" {
+		os.Exit(killChild(dir))
+	}
 	code := m.Run()
 	for _, c := range cleanups {
 		c()
