@@ -106,8 +106,30 @@ func TestServerFirstStartSeedsAndShutsDownCleanly(t *testing.T) {
 	}
 
 	var health map[string]string
-	if code := getJSON(t, srv.url+"/healthz", &health); code != 200 || health["status"] != "ok" {
+	if code := getJSON(t, srv.url+"/healthz", &health); code != 200 || health["status"] != "ok" ||
+		(health["index"] != "ready" && health["index"] != "rebuilding") {
 		t.Errorf("healthz: %d %v", code, health)
+	}
+	// The first start builds the index; it becomes ready.
+	for deadline := time.Now().Add(30 * time.Second); health["index"] != "ready"; {
+		if time.Now().After(deadline) {
+			t.Fatalf("index not ready after 30 s: %v", health)
+		}
+		time.Sleep(50 * time.Millisecond)
+		getJSON(t, srv.url+"/healthz", &health)
+	}
+	var found struct {
+		Total   int `json:"total"`
+		Results []struct {
+			Name string `json:"name"`
+		} `json:"results"`
+		Facets map[string][]struct {
+			ID    string `json:"id"`
+			Count int    `json:"count"`
+		} `json:"facets"`
+	}
+	if code := getJSON(t, srv.url+"/api/search?q=befrending", &found); code != 200 || found.Total == 0 || len(found.Facets["category"]) == 0 {
+		t.Errorf("/api/search?q=befrending: %d %+v", code, found)
 	}
 	var page struct {
 		TotalElements int `json:"totalElements"`
@@ -142,6 +164,12 @@ func TestServerFirstStartSeedsAndShutsDownCleanly(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("did not exit after SIGTERM")
+	}
+
+	// signpost reindex rebuilds the index offline.
+	out, err = exec.Command(binary, "reindex", "-data", data).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Rebuilt the search index of 738 services") {
+		t.Errorf("reindex: %v\n%s", err, out)
 	}
 
 	// A second start keeps the data and does not seed again.
