@@ -191,12 +191,15 @@ func (x *Index) document(s *directory.ServiceDetail) map[string]any {
 		place = append(place, a.ServiceArea)
 	}
 	minAge, maxAge := agesOf(s)
+	all := append([]string{s.Name, s.Description, s.Organization.Name}, names...)
+	all = append(all, place...)
 	doc := map[string]any{
 		fieldName:        s.Name,
 		fieldDescription: s.Description,
 		fieldOrgName:     s.Organization.Name,
 		fieldTerms:       names,
 		fieldPlace:       compact(place),
+		fieldAll:         all,
 		fieldTaxonomyIDs: ids,
 		fieldNeeds:       sortedSet(needs),
 		fieldCost:        costOf(s),

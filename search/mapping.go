@@ -9,7 +9,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the documents change shape;
 // an index built with another version is rebuilt on start.
-const MappingVersion = "3"
+const MappingVersion = "4"
 
 // Field names of the index documents.
 const (
@@ -28,6 +28,9 @@ const (
 	fieldStatus      = "status"
 	fieldOrgID       = "organization_id"
 	fieldLocation    = "location"
+	// fieldAll holds every text field once more, for the forgiving matches
+	// (typos, prefixes): one automaton per word instead of one per field.
+	fieldAll = "all"
 )
 
 // buildMapping is the explicit mapping: nothing is indexed unless named here.
@@ -58,6 +61,7 @@ func buildMapping() mapping.IndexMapping {
 	svc.AddFieldMappingsAt(fieldOrgName, prose(false))
 	svc.AddFieldMappingsAt(fieldTerms, prose(false))
 	svc.AddFieldMappingsAt(fieldPlace, prose(false))
+	svc.AddFieldMappingsAt(fieldAll, prose(false))
 	for _, f := range []string{fieldTaxonomyIDs, fieldNeeds, fieldCost, fieldModes, fieldDays, fieldStatus, fieldOrgID} {
 		svc.AddFieldMappingsAt(f, kw())
 	}

@@ -95,11 +95,11 @@ func queryWords(text string) []string {
 	return out
 }
 
-// fuzziness allows one typo in a word of five letters or more, two from eight.
+// fuzziness allows one typo in a word of five letters or more, two from ten.
 func fuzziness(word string) int {
 	n := len([]rune(word))
 	switch {
-	case n >= 8:
+	case n >= 10:
 		return 2
 	case n >= 5:
 		return 1
@@ -210,8 +210,9 @@ func (x *Index) textQuery(text string, relaxed bool) query.Query {
 	return b
 }
 
-// wordQuery matches one word in any text field, weighted by field, forgiving
-// typos; the last word of a query may also be a prefix (type-ahead).
+// wordQuery matches one word in any text field, weighted by field. A word the
+// index does not hold is taken as a typo and matched with fuzziness; the last
+// word of a query may also be a prefix (type-ahead).
 func (x *Index) wordQuery(w string, last bool) query.Query {
 	var alts []query.Query
 	for _, fb := range fieldBoosts {
@@ -219,24 +220,39 @@ func (x *Index) wordQuery(w string, last bool) query.Query {
 		m.SetField(fb.field)
 		m.SetBoost(fb.boost)
 		alts = append(alts, m)
-		if f := fuzziness(w); f > 0 && !hasDigit(w) {
-			fz := bleve.NewMatchQuery(w)
-			fz.SetField(fb.field)
-			fz.SetFuzziness(f)
-			fz.Prefix = 1
-			fz.SetBoost(fb.boost * 0.5) // an exact word outranks a near miss
-			alts = append(alts, fz)
-		}
+	}
+	if f := fuzziness(w); f > 0 && !hasDigit(w) && !x.known(w) {
+		fz := bleve.NewMatchQuery(w)
+		fz.SetField(fieldAll)
+		fz.SetFuzziness(f)
+		fz.Prefix = 1
+		fz.SetBoost(1.5) // below an exact word in the name
+		alts = append(alts, fz)
 	}
 	if last && len([]rune(w)) >= 3 {
-		for _, f := range []string{fieldName, fieldTerms, fieldDescription} {
-			p := bleve.NewPrefixQuery(w)
-			p.SetField(f)
-			p.SetBoost(0.5)
-			alts = append(alts, p)
-		}
+		p := bleve.NewPrefixQuery(w)
+		p.SetField(fieldAll)
+		p.SetBoost(0.5)
+		alts = append(alts, p)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// known reports whether the index holds the word (as its stem) at all.
+// The caller holds x.mu.
+func (x *Index) known(w string) bool {
+	stems := x.vocab.stems(w)
+	if len(stems) != 1 || x.idx == nil {
+		return len(stems) == 0
+	}
+	term := []byte(stems[0])
+	dict, err := x.idx.FieldDictRange(fieldAll, term, term)
+	if err != nil {
+		return false
+	}
+	defer dict.Close()
+	entry, err := dict.Next()
+	return err == nil && entry != nil && entry.Term == stems[0]
 }
 
 func hasDigit(s string) bool {
