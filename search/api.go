@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -31,6 +32,11 @@ func NewSearcher(index *Index, store *directory.Store, outcodes *directory.Outco
 // text, nearest first with only a place, and only public statuses unless the
 // filter names others.
 func (s *Searcher) ListServices(ctx context.Context, f directory.ServiceFilter, page directory.PageRequest) ([]directory.ServiceHit, int, error) {
+	if f.Near == nil {
+		if rest, pt, _ := s.placeInText(f.Text); pt != nil {
+			f.Text, f.Near, f.Proximity = rest, pt, directory.DefaultProximity
+		}
+	}
 	if s.index.State() != StateReady {
 		if len(f.Statuses) == 0 {
 			f.Statuses = publicStatuses
@@ -61,6 +67,32 @@ func (s *Searcher) ListServices(ctx context.Context, f directory.ServiceFilter, 
 		hits = append(hits, directory.ServiceHit{ServiceDetail: d, DistanceMetres: nearest(d, f.Near)})
 	}
 	return hits, res.Total, nil
+}
+
+var (
+	postcodeInQueryRE = regexp.MustCompile(`(?i)\b([A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?) ?([0-9][ABD-HJLNP-UW-Z]{2})\b`)
+	outcodeInQueryRE  = regexp.MustCompile(`(?i)\b(near|in|around|nr)\s+([A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]?)\b`)
+)
+
+// placeInText finds a place typed into the words of a search ("… near DN15",
+// "… DN15 6NL"): a full postcode, or a postcode district after near/in/around.
+// It returns the words without it and the place's point.
+func (s *Searcher) placeInText(text string) (string, *directory.Point, string) {
+	for _, re := range []*regexp.Regexp{postcodeInQueryRE, outcodeInQueryRE} {
+		loc := re.FindStringSubmatchIndex(text)
+		if loc == nil {
+			continue
+		}
+		candidate := text[loc[0]:loc[1]]
+		if re == outcodeInQueryRE {
+			candidate = text[loc[4]:loc[5]]
+		}
+		if pt, norm, ok := s.outcodes.Lookup(candidate); ok {
+			rest := strings.Join(strings.Fields(text[:loc[0]]+" "+text[loc[1]:]), " ")
+			return rest, &pt, norm
+		}
+	}
+	return text, nil, ""
 }
 
 // nearest is the distance from p to the service's nearest location.
@@ -161,6 +193,9 @@ func (s *Searcher) handleSearch(c *fiber.Ctx) error {
 	if f.Near != nil {
 		_, norm, _ := s.outcodes.Lookup(c.Query("postcode"))
 		resp.Near = &NearBy{Postcode: norm, Latitude: f.Near.Lat, Longitude: f.Near.Lon, Approximate: true}
+	} else if rest, pt, norm := s.placeInText(q.Text); pt != nil {
+		q.Text, q.Near, q.Radius = rest, pt, directory.DefaultProximity
+		resp.Near = &NearBy{Postcode: norm, Latitude: pt.Lat, Longitude: pt.Lon, Approximate: true}
 	}
 	switch v := c.Query("sort", "relevance"); v {
 	case "relevance":

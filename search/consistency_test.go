@@ -266,3 +266,29 @@ func TestIndexRebuiltWhenMissingCorruptOrOutdated(t *testing.T) {
 		})
 	}
 }
+
+func TestPlaceTypedIntoTheWords(t *testing.T) {
+	d := demoIndex(t)
+	tests := []struct{ in, rest, place string }{
+		{"something for my dad with dementia near DN15", "something for my dad with dementia", "DN15"},
+		{"walking group dn17 1sr", "walking group", "DN17 1SR"},
+		{"coffee morning in dn18", "coffee morning", "DN18"},
+		{"room b12 upstairs", "room b12 upstairs", ""}, // not a full postcode, no "near"
+		{"lonely", "lonely", ""},
+	}
+	for _, tt := range tests {
+		rest, pt, norm := d.searcher.placeInText(tt.in)
+		if rest != tt.rest || norm != tt.place || (pt == nil) != (tt.place == "") {
+			t.Errorf("placeInText(%q) = %q, %v, %q; want %q, %q", tt.in, rest, pt, norm, tt.rest, tt.place)
+		}
+	}
+	hits, _, err := d.searcher.ListServices(context.Background(), directory.ServiceFilter{Text: "walks near DN15"}, directory.PageRequest{Number: 1, Size: 5})
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("walks near DN15: %d hits, %v", len(hits), err)
+	}
+	for _, h := range hits {
+		if h.DistanceMetres == nil || *h.DistanceMetres > directory.DefaultProximity {
+			t.Errorf("%s is not within 10 km of DN15: %v", h.Name, h.DistanceMetres)
+		}
+	}
+}
