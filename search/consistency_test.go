@@ -292,3 +292,40 @@ func TestPlaceTypedIntoTheWords(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggestCategoriesReadsOnlyWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	store := openStore(t, dir)
+	defer store.Close()
+	ctx := context.Background()
+	if err := EnsureVocabulary(ctx, store); err != nil {
+		t.Fatal(err)
+	}
+	importFeed(t, store, feed(30, func(i int) string { return fmt.Sprintf("Food bank %d", i) }))
+	n, err := SuggestCategories(ctx, store)
+	if err != nil || n != 30 {
+		t.Fatalf("first pass changed %d services (%v), want 30", n, err)
+	}
+	if n, err := SuggestCategories(ctx, store); err != nil || n != 0 {
+		t.Fatalf("a pass with nothing new changed %d (%v)", n, err)
+	}
+	importFeed(t, store, feed(31, func(i int) string {
+		if i == 30 {
+			return "Walking football"
+		}
+		return fmt.Sprintf("Food bank %d", i)
+	}))
+	if n, err := SuggestCategories(ctx, store); err != nil || n != 1 {
+		t.Fatalf("after one new service the pass changed %d (%v), want 1", n, err)
+	}
+	svc, _ := store.ServiceDetail(ctx, "svc-00030")
+	var got []string
+	for _, st := range svc.ServiceTaxonomys {
+		if st.Suggested {
+			got = append(got, st.Taxonomy.ID)
+		}
+	}
+	if len(got) == 0 || !strings.HasPrefix(got[0], "physical-activity") {
+		t.Errorf("walking football suggested %v", got)
+	}
+}

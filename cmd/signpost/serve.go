@@ -46,7 +46,7 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 			"services", counts.Services, "organisations", counts.Organizations, "data", *dataDir)
 	}
 
-	if err := prepareSearch(ctx, log, store); err != nil {
+	if err := search.EnsureVocabulary(ctx, store); err != nil {
 		ln.Close()
 		return err
 	}
@@ -72,6 +72,16 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Listener(ln) }()
 	log.Info("Signpost is serving "+baseURL, "data", *dataDir)
+	// Suggested categories for services changed since the last pass, while
+	// serving: the index already infers them on the fly meanwhile.
+	suggesting := make(chan struct{})
+	go func() {
+		defer close(suggesting)
+		if err := prepareSearch(ctx, log, store); err != nil && ctx.Err() == nil {
+			log.Error("suggesting categories", "err", err)
+		}
+	}()
+	defer func() { <-suggesting }() // before the store closes
 
 	select {
 	case err := <-serveErr:
