@@ -138,7 +138,18 @@ func (x *Index) textQuery(text string, relaxed bool) query.Query {
 			covered[w] = true
 		}
 		for _, w := range g.MatchedWords() {
-			alts = append(alts, x.wordQuery(w, false))
+			if !strings.Contains(w, " ") {
+				alts = append(alts, x.wordQuery(w, false))
+				continue
+			}
+			// A phrase the group knows ("cant pay rent") matches as a phrase,
+			// never as its separate words ("pay" alone says nothing).
+			for _, fb := range fieldBoosts {
+				p := bleve.NewMatchPhraseQuery(w)
+				p.SetField(fb.field)
+				p.SetBoost(fb.boost)
+				alts = append(alts, p)
+			}
 		}
 		for _, phrase := range g.Expand {
 			for _, fb := range []struct {
