@@ -23,11 +23,13 @@ const (
 )
 
 var (
-	moneyRE      = regexp.MustCompile(`£\s?\d`)
-	freeRE       = regexp.MustCompile(`(?i)\b(free of charge|is free|are free|it's free|it’s free|free to (attend|join|use|access)|free session|free service|free sessions|totally free|completely free|no charge|free and confidential|free,)\b`)
-	onlineRE     = regexp.MustCompile(`(?i)\b(online|zoom|microsoft teams|virtual|video call|webinar)\b`)
-	phoneRE      = regexp.MustCompile(`(?i)\b(helpline|telephone support|phone line|by phone|over the phone|telephone service)\b`)
-	lowerDaysMap = map[string]string{}
+	moneyRE = regexp.MustCompile(`£\s?\d`)
+	freeRE  = regexp.MustCompile(`(?i)\bfree\b|\bno charge\b|\bno cost\b`)
+	// notAboutPrice are uses of "free" that say nothing of what a service costs.
+	notAboutPrice = regexp.MustCompile(`(?i)^free[\s-]*(parking|wi-?fi|time|from|of judg|range|flowing|standing|school meals?)|feel\s+free\s*$|(gluten|sugar|dairy|smoke|alcohol|drug|debt|barrier|hands)[\s-]*$`)
+	onlineRE      = regexp.MustCompile(`(?i)\b(online|zoom|microsoft teams|virtual|video call|webinar)\b`)
+	phoneRE       = regexp.MustCompile(`(?i)\b(helpline|telephone support|phone line|by phone|over the phone|telephone service)\b`)
+	lowerDaysMap  = map[string]string{}
 )
 
 func init() {
@@ -62,7 +64,7 @@ func costOf(s *directory.ServiceDetail) string {
 		switch {
 		case moneyRE.MatchString(s.Description):
 			paid = true
-		case freeRE.MatchString(s.Description):
+		case statesFree(s.Description):
 			free = true
 		}
 	}
@@ -73,6 +75,19 @@ func costOf(s *directory.ServiceDetail) string {
 		return CostFree
 	}
 	return CostUnknown
+}
+
+// statesFree reports whether a text says the service is free: "free" used of
+// the price, not "free parking", "feel free" or "alcohol-free".
+func statesFree(text string) bool {
+	for _, m := range freeRE.FindAllStringIndex(text, -1) {
+		after := text[m[0]:min(len(text), m[1]+16)]
+		before := text[max(0, m[0]-12):m[0]]
+		if !notAboutPrice.MatchString(after) && !notAboutPrice.MatchString(before) {
+			return true
+		}
+	}
+	return false
 }
 
 func deliveryOf(s *directory.ServiceDetail) []string {

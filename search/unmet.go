@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -58,7 +59,11 @@ func normaliseUnmet(text string) string {
 	words := wordRE.FindAllString(text, -1)
 	out := strings.Join(words, " ")
 	if len(out) > 100 {
-		out = out[:100]
+		cut := 100
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut-- // never split a character
+		}
+		out = strings.TrimSpace(out[:cut])
 	}
 	return out
 }

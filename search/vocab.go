@@ -241,21 +241,31 @@ func matchPhrases[P any](tokens []string, index map[string][]P, toks func(P) []s
 // each distinct signal phrase scores 3 in the name and 1 in the description;
 // terms scoring at least 2 are suggested, at most three, best first.
 func (v *Vocab) Suggest(name, description string) []string {
-	score := map[string]int{}
+	// Evidence per term: each distinct phrase once, at its strongest place. A
+	// child's phrases also count for its ancestors (so a broad need surfaces
+	// when several of its children are each mentioned), but a phrase listed
+	// under both a child and its parent still counts once.
+	evidence := map[string]map[string]int{}
 	for _, part := range []struct {
 		text   string
 		weight int
 	}{{name, 3}, {description, 1}} {
 		matchPhrases(v.stems(part.text), v.phrases,
 			func(p phrase) []string { return p.tokens }, func(p phrase) string { return p.need },
-			func(need string, _ phrase) { score[need] += part.weight })
+			func(need string, p phrase) {
+				key := strings.Join(p.tokens, " ")
+				for _, a := range v.Ancestors(need) {
+					if evidence[a] == nil {
+						evidence[a] = map[string]int{}
+					}
+					evidence[a][key] = max(evidence[a][key], part.weight)
+				}
+			})
 	}
-	// A child's evidence also counts for its parent, so broad needs surface
-	// when several of their children are each mentioned once.
 	total := map[string]int{}
-	for id, s := range score {
-		for _, a := range v.Ancestors(id) {
-			total[a] += s
+	for id, phrases := range evidence {
+		for _, w := range phrases {
+			total[id] += w
 		}
 	}
 	var ids []string
@@ -270,21 +280,30 @@ func (v *Vocab) Suggest(name, description string) []string {
 		}
 		return ids[i] < ids[j]
 	})
-	// Prefer specific terms: drop a parent when one of its children is kept.
-	var out []string
-	for _, id := range ids {
-		if len(out) == 3 {
-			break
-		}
-		covered := false
-		for _, kept := range out {
-			for _, a := range v.Ancestors(kept) {
-				if a == id {
-					covered = true
-				}
+	// Prefer specific terms: a child that qualifies replaces its ancestor, and
+	// an ancestor of a kept term is not kept beside it.
+	isAncestor := func(a, of string) bool {
+		for _, x := range v.Ancestors(of)[1:] {
+			if x == a {
+				return true
 			}
 		}
-		if !covered {
+		return false
+	}
+	var out []string
+	for _, id := range ids {
+		skip := false
+		for i, kept := range out {
+			if isAncestor(id, kept) {
+				skip = true
+				break
+			}
+			if isAncestor(kept, id) {
+				out[i], skip = id, true
+				break
+			}
+		}
+		if !skip && len(out) < 3 {
 			out = append(out, id)
 		}
 	}
