@@ -240,13 +240,15 @@ func derefRecord(rec any) any {
 
 func (w *writer) putService(s *Service) error {
 	var oldOrg string
+	var oldLinks *serviceLinks
 	if existing := w.tx.Bucket(bucketServices).Get([]byte(s.ID)); existing != nil {
 		var old struct {
-			OrganizationID   string            `json:"organization_id"`
-			ServiceTaxonomys []ServiceTaxonomy `json:"service_taxonomys"`
+			OrganizationID string `json:"organization_id"`
+			serviceLinks
 		}
 		if _, err := decodeRecord(existing, &old); err == nil {
 			oldOrg = old.OrganizationID
+			oldLinks = &old.serviceLinks
 			// Keep Signpost's suggestions for terms the source does not link itself.
 			linked := map[string]bool{}
 			for _, st := range s.ServiceTaxonomys {
@@ -270,6 +272,9 @@ func (w *writer) putService(s *Service) error {
 		}
 	}
 	if err := idx.Put(pairKey(s.OrganizationID, s.ID), nil); err != nil {
+		return err
+	}
+	if err := relink(w.tx, s.ID, oldLinks, serviceLinks{s.ServiceAtLocations, s.ServiceTaxonomys}); err != nil {
 		return err
 	}
 	facets, err := json.Marshal(w.facetsOf(s))

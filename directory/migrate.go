@@ -26,6 +26,7 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{2, "link locations and taxonomy terms back to their services", linkAllServices},
 }
 
 var schemaVersionKey = []byte("schema_version")

@@ -97,7 +97,11 @@ func (s *Store) SetSuggestedTaxonomies(ctx context.Context, suggestions map[stri
 			if fmt.Sprint(before) == fmt.Sprint(after) {
 				continue
 			}
+			oldLinks := serviceLinks{svc.ServiceAtLocations, svc.ServiceTaxonomys}
 			svc.ServiceTaxonomys = links
+			if err := relink(tx, id, &oldLinks, serviceLinks{svc.ServiceAtLocations, svc.ServiceTaxonomys}); err != nil {
+				return err
+			}
 			svc.Provenance.UpdatedAt = now
 			hash := contentHash(svc)
 			enc, err := encodeRecord(svc, hash)
