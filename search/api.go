@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"regexp"
 	"strconv"
@@ -21,11 +22,32 @@ type Searcher struct {
 	store    *directory.Store
 	outcodes *directory.Outcodes
 	unmet    *Unmet
+	// cards are services as result lists show them, and responses whole
+	// GET /api/search answers; both are only used for the index generation
+	// they were made at.
+	cards     *lru[*card]
+	responses *lru[cachedResponse]
+}
+
+// card is a service as a result list shows it, with the text highlights mark.
+type card struct {
+	hit               SearchHit
+	name, description string
+}
+
+type cachedResponse struct {
+	body  []byte
+	unmet string // the words to count again as unmet when served
 }
 
 // NewSearcher joins the index, the store and the unmet-needs counter.
 func NewSearcher(index *Index, store *directory.Store, outcodes *directory.Outcodes, unmet *Unmet) *Searcher {
-	return &Searcher{index: index, store: store, outcodes: outcodes, unmet: unmet}
+	size := 1000
+	if index.opts.ResultCache < 0 {
+		size = 0
+	}
+	return &Searcher{index: index, store: store, outcodes: outcodes, unmet: unmet,
+		cards: newLRU[*card](10 * size), responses: newLRU[cachedResponse](size)}
 }
 
 // ListServices answers the ORUK v1 service filters: in relevance order with
@@ -129,6 +151,10 @@ type SearchResponse struct {
 	Facets     map[string][]FacetCount `json:"facets"`
 	Results    []SearchHit             `json:"results"`
 	Index      string                  `json:"index"`
+	// Corrected is the words as searched when misspellings were corrected
+	// ("volunteerng" → "volunteering"), for a "showing results for" line.
+	Corrected string `json:"corrected,omitempty"`
+	searched  string // the words searched for, without a place typed into them
 }
 
 // NearBy is the place distances are measured from.
@@ -171,9 +197,43 @@ type CategoryRef struct {
 }
 
 func (s *Searcher) handleSearch(c *fiber.Ctx) error {
-	page, err := directory.ParsePage(c)
+	gen := s.index.Generation()
+	key := string(c.Request().URI().QueryString())
+	if cached, ok := s.responses.get(key, gen); ok && s.index.State() == StateReady {
+		if cached.unmet != "" && s.unmet != nil {
+			_ = s.unmet.Record(c.UserContext(), cached.unmet)
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(cached.body)
+	}
+	resp, err := s.Search(c)
 	if err != nil {
 		return err
+	}
+	body, err := json.Marshal(resp)
+	if err != nil {
+		return err
+	}
+	unmet := ""
+	if resp.Total == 0 && resp.searched != "" {
+		unmet = resp.searched
+		if s.unmet != nil {
+			_ = s.unmet.Record(c.UserContext(), unmet)
+		}
+	}
+	if resp.Index == StateReady {
+		s.responses.put(key, gen, cachedResponse{body: body, unmet: unmet})
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
+}
+
+// Search answers the query of a request with the parameters of
+// GET /api/search; the public pages call it too.
+func (s *Searcher) Search(c *fiber.Ctx) (*SearchResponse, error) {
+	page, err := directory.ParsePage(c)
+	if err != nil {
+		return nil, err
 	}
 	if c.Query("per_page") == "" {
 		page.Size = 20
@@ -185,11 +245,11 @@ func (s *Searcher) handleSearch(c *fiber.Ctx) error {
 	}
 	f, err := directory.ParseServiceFilter(c, s.outcodes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q := Query{Page: page, Facets: true, Highlight: true, Text: f.Text, Near: f.Near, Radius: f.Proximity,
 		TaxonomyIDs: f.TaxonomyIDs, Vocabulary: f.Vocabularies, MinAge: f.MinimumAge, MaxAge: f.MaximumAge, Day: f.Day}
-	resp := SearchResponse{Sort: "relevance"}
+	resp := &SearchResponse{Sort: "relevance"}
 	if f.Near != nil {
 		_, norm, _ := s.outcodes.Lookup(c.Query("postcode"))
 		resp.Near = &NearBy{Postcode: norm, Latitude: f.Near.Lat, Longitude: f.Near.Lon, Approximate: true}
@@ -201,64 +261,70 @@ func (s *Searcher) handleSearch(c *fiber.Ctx) error {
 	case "relevance":
 	case "distance":
 		if q.Near == nil {
-			return directory.InvalidParam("sort", "sorting by distance needs a postcode")
+			return nil, directory.InvalidParam("sort", "sorting by distance needs a postcode")
 		}
 		q.SortByDist, resp.Sort = true, "distance"
 	default:
-		return directory.InvalidParam("sort", "must be relevance or distance")
+		return nil, directory.InvalidParam("sort", "must be relevance or distance")
 	}
 	q.TaxonomyIDs = append(q.TaxonomyIDs, directory.MultiQuery(c, "category")...)
 	switch v := c.Query("cost"); v {
 	case "", CostFree, CostPaid:
 		q.Cost = v
 	default:
-		return directory.InvalidParam("cost", "must be free or paid")
+		return nil, directory.InvalidParam("cost", "must be free or paid")
 	}
 	for _, d := range directory.MultiQuery(c, "delivery") {
 		if d != DeliveryInPerson && d != DeliveryOnline && d != DeliveryPhone {
-			return directory.InvalidParam("delivery", "must be in_person, online or phone")
+			return nil, directory.InvalidParam("delivery", "must be in_person, online or phone")
 		}
 		q.Delivery = append(q.Delivery, d)
 	}
 	if v := strings.TrimSpace(c.Query("age")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 120 {
-			return directory.InvalidParam("age", "must be an age in whole years from 0 to 120")
+			return nil, directory.InvalidParam("age", "must be an age in whole years from 0 to 120")
 		}
 		q.MinAge, q.MaxAge = &n, &n
 	}
 	if q.Text == "" && q.Near == nil && len(q.TaxonomyIDs) == 0 {
-		return directory.InvalidParam("q", "give some words to search for, a postcode, or a category")
+		return nil, directory.InvalidParam("q", "give some words to search for, a postcode, or a category")
 	}
-	res, err := s.index.Search(c.UserContext(), q)
+	ctx := c.UserContext()
+	gen := s.index.Generation()
+	res, err := s.index.Search(ctx, q)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if res.Total == 0 && q.Text != "" && s.unmet != nil {
-		_ = s.unmet.Record(c.UserContext(), q.Text)
-	}
+	resp.searched = q.Text
 	resp.Total, resp.Page, resp.PerPage = res.Total, page.Number, page.Size
 	resp.TotalPages = (res.Total + page.Size - 1) / page.Size
 	resp.Facets = res.Facets
+	resp.Corrected = res.Corrected
 	resp.Index = s.index.State()
 	resp.Results = []SearchHit{}
 	for _, h := range res.Hits {
-		d, err := s.store.ServiceDetail(c.UserContext(), h.ID)
-		if directory.ErrorCode(err) == directory.ENOTFOUND {
-			continue
+		cd, ok := s.cards.get(h.ID, gen)
+		if !ok {
+			d, err := s.store.ServiceDetail(ctx, h.ID)
+			if directory.ErrorCode(err) == directory.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			cd = newCard(d)
+			s.cards.put(h.ID, gen, cd)
 		}
-		if err != nil {
-			return err
-		}
-		resp.Results = append(resp.Results, s.hit(d, h, q.Near))
+		resp.Results = append(resp.Results, s.hit(cd, h, res.marks))
 	}
-	return c.JSON(resp)
+	return resp, nil
 }
 
-func (s *Searcher) hit(d *directory.ServiceDetail, h Hit, near *directory.Point) SearchHit {
+func newCard(d *directory.ServiceDetail) *card {
 	out := SearchHit{ID: d.ID, Name: d.Name, Organization: OrgRef{ID: d.Organization.ID, Name: d.Organization.Name},
-		Summary: summary(d.Description), Status: d.Status, DistanceMetres: nearest(d, near), Cost: costOf(d),
-		Delivery: deliveryOf(d), Days: daysOf(d), Highlights: h.Highlights, Score: h.Score, Categories: []CategoryRef{}}
+		Summary: summary(d.Description), Status: d.Status, Cost: costOf(d), Delivery: deliveryOf(d), Days: daysOf(d),
+		Categories: []CategoryRef{}}
 	for _, sal := range d.ServiceAtLocations {
 		if sal.Location.CoordinatesApproximate {
 			out.Approximate = true
@@ -267,6 +333,26 @@ func (s *Searcher) hit(d *directory.ServiceDetail, h Hit, near *directory.Point)
 	for _, st := range d.ServiceTaxonomys {
 		if st.Taxonomy.Vocabulary == NeedsVocabulary {
 			out.Categories = append(out.Categories, CategoryRef{ID: st.Taxonomy.ID, Name: st.Taxonomy.Name, Suggested: st.Suggested})
+		}
+	}
+	return &card{hit: out, name: d.Name, description: d.Description}
+}
+
+// hit is a card with what this search adds: distance, score and highlights.
+func (s *Searcher) hit(cd *card, h Hit, marks *marker) SearchHit {
+	out := cd.hit
+	out.DistanceMetres, out.Score = h.DistanceMetres, h.Score
+	if marks != nil {
+		for _, f := range []struct {
+			name, text string
+			whole      bool
+		}{{"name", cd.name, true}, {"description", cd.description, false}} {
+			if hl := s.index.vocab.highlight(marks, f.text, f.whole); hl != "" {
+				if out.Highlights == nil {
+					out.Highlights = map[string][]string{}
+				}
+				out.Highlights[f.name] = []string{hl}
+			}
 		}
 	}
 	return out

@@ -3,7 +3,9 @@ package search
 import (
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/signpost-uk/signpost/directory"
 )
@@ -184,8 +186,11 @@ func (x *Index) document(s *directory.ServiceDetail) map[string]any {
 			hasNeed = true
 		}
 	}
+	// The name and description are analysed once here, for suggestions,
+	// concepts and word pairs; bleve analyses the text fields itself.
+	nameStems, descStems := x.vocab.stems(s.Name), x.vocab.stems(s.Description)
 	if !hasNeed {
-		for _, id := range x.vocab.Suggest(s.Name, s.Description) {
+		for _, id := range x.vocab.suggestStems(nameStems, descStems) {
 			if n := x.vocab.Need(id); n != nil {
 				addTerm(id, n.Name)
 			}
@@ -208,20 +213,21 @@ func (x *Index) document(s *directory.ServiceDetail) map[string]any {
 	minAge, maxAge := agesOf(s)
 	all := append([]string{s.Name, s.Description, s.Organization.Name}, names...)
 	all = append(all, place...)
+	// Each text field also carries the concepts found in it (concepts.go).
+	rest := append(append(x.vocab.stems(s.Organization.Name), descStems...), x.vocab.stems(strings.Join(names, ". "))...)
 	doc := map[string]any{
-		fieldName:        s.Name,
-		fieldDescription: s.Description,
-		fieldOrgName:     s.Organization.Name,
+		fieldName:        []string{s.Name, x.vocab.conceptTextStems(nameStems)},
 		fieldTerms:       names,
-		fieldPlace:       compact(place),
-		fieldAll:         all,
+		fieldAll:         append(all, x.vocab.conceptTextStems(rest)),
+		fieldExact:       distinctWords(all),
+		fieldPairs:       append(stemPairs(nameStems), stemPairs(descStems)...),
 		fieldTaxonomyIDs: ids,
 		fieldNeeds:       sortedSet(needs),
 		fieldCost:        costOf(s),
 		fieldModes:       deliveryOf(s),
 		fieldDays:        daysOf(s),
-		fieldMinAge:      minAge,
-		fieldMaxAge:      maxAge,
+		fieldMinAge:      strconv.Itoa(int(minAge)),
+		fieldMaxAge:      strconv.Itoa(int(maxAge)),
 		fieldStatus:      s.Status,
 		fieldOrgID:       s.OrganizationID,
 	}
@@ -229,6 +235,38 @@ func (x *Index) document(s *directory.ServiceDetail) map[string]any {
 		doc[fieldLocation] = points
 	}
 	return doc
+}
+
+// distinctWords are the lower-case words of texts, each once.
+func distinctWords(texts []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range texts {
+		for _, w := range strings.FieldsFunc(strings.ToLower(t), notWordRune) {
+			w = strings.Trim(w, "'’")
+			if w != "" && !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+}
+
+// stemPairs are the adjacent pairs of a stem sequence, "a b".
+func stemPairs(stems []string) []string {
+	if len(stems) < 2 {
+		return nil
+	}
+	out := make([]string, 0, len(stems)-1)
+	for i := 1; i < len(stems); i++ {
+		out = append(out, stems[i-1]+" "+stems[i])
+	}
+	return out
 }
 
 func sortedSet(set map[string]bool) []string {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/signpost-uk/signpost/directory"
 )
@@ -37,6 +38,10 @@ type Options struct {
 	PollInterval time.Duration
 	// BatchSize is how many services go into one index batch; default 500.
 	BatchSize int
+	// ResultCache is how many search results are kept for repeated searches;
+	// default 2000, negative for none. A result is only ever served for the
+	// index state it was computed on.
+	ResultCache int
 }
 
 // Index is the search index of one directory store.
@@ -47,13 +52,17 @@ type Index struct {
 	opts  Options
 	log   *slog.Logger
 
-	mu      sync.RWMutex
-	idx     bleve.Index // nil until the first build has finished
-	state   atomic.Value
-	lastSeq atomic.Uint64
-	wake    chan struct{}
-	done    chan struct{}
-	stop    context.CancelFunc
+	mu       sync.RWMutex
+	idx      bleve.Index // nil until the first build has finished
+	engine   *engine     // bitmaps and coordinates of idx's segments
+	topNeeds []string    // the top-level needs, the category facet's values
+	state    atomic.Value
+	lastSeq  atomic.Uint64
+	gen      atomic.Uint64 // changes whenever what a search would find may change
+	results  *lru[*Result]
+	wake     chan struct{}
+	done     chan struct{}
+	stop     context.CancelFunc
 }
 
 // Open opens the index in dir, or starts rebuilding it from the store when it
@@ -70,11 +79,21 @@ func Open(ctx context.Context, dir string, store *directory.Store, opts Options)
 	if opts.BatchSize == 0 {
 		opts.BatchSize = 500
 	}
+	if opts.ResultCache == 0 {
+		opts.ResultCache = 2000
+	}
 	v, err := DefaultVocab()
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{store: store, dir: dir, vocab: v, opts: opts, log: opts.Logger, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	x := &Index{store: store, dir: dir, vocab: v, opts: opts, log: opts.Logger, wake: make(chan struct{}, 1), done: make(chan struct{}),
+		engine: newEngine(), results: newLRU[*Result](max(0, opts.ResultCache))}
+	x.gen.Store(1)
+	for _, n := range v.Needs {
+		if n.Parent == "" {
+			x.topNeeds = append(x.topNeeds, n.ID)
+		}
+	}
 	x.state.Store(StateRebuilding)
 	idx, seq, why := openExisting(dir)
 	if idx != nil {
@@ -100,9 +119,9 @@ func openExisting(dir string) (bleve.Index, uint64, string) {
 		return nil, 0, "unreadable: " + err.Error()
 	}
 	version, err := idx.GetInternal(keyMappingVersion)
-	if err != nil || string(version) != MappingVersion {
+	if err != nil || string(version) != MappingVersion() {
 		idx.Close()
-		return nil, 0, fmt.Sprintf("mapping version %q, this binary needs %q", version, MappingVersion)
+		return nil, 0, fmt.Sprintf("mapping version %q, this binary needs %q", version, MappingVersion())
 	}
 	raw, err := idx.GetInternal(keyLastSeq)
 	if err != nil || len(raw) != 8 {
@@ -115,6 +134,10 @@ func openExisting(dir string) (bleve.Index, uint64, string) {
 	}
 	return idx, binary.BigEndian.Uint64(raw), ""
 }
+
+// Generation changes whenever the index changes, so anything derived from a
+// search can be cached against it.
+func (x *Index) Generation() uint64 { return x.gen.Load() }
 
 // State is "ready" or "rebuilding".
 func (x *Index) State() string { return x.state.Load().(string) }
@@ -162,6 +185,9 @@ func (x *Index) run(ctx context.Context) {
 		if err := x.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			x.log.Error("search index update failed; will retry", "err", err)
 		}
+		if err := x.warm(); err != nil && ctx.Err() == nil {
+			x.log.Warn("search index: reading coordinates ahead failed; searches will read them", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -190,39 +216,82 @@ func (x *Index) rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	after := ""
-	for {
-		if err := ctx.Err(); err != nil {
-			idx.Close()
-			return err
+	// Reading the store and building documents overlaps with bleve's
+	// indexing of the previous batch.
+	type prepared struct {
+		ids  []string
+		docs []map[string]any
+		err  error
+	}
+	batches := make(chan prepared, 2)
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	go func() {
+		defer close(batches)
+		after := ""
+		for readCtx.Err() == nil {
+			services, err := x.store.ServicesAfter(readCtx, after, rebuildBatch)
+			if err != nil {
+				batches <- prepared{err: err}
+				return
+			}
+			if len(services) == 0 {
+				return
+			}
+			p := prepared{ids: make([]string, len(services)), docs: make([]map[string]any, len(services))}
+			for i, s := range services {
+				p.ids[i], p.docs[i] = s.ID, x.document(s)
+			}
+			select {
+			case batches <- p:
+			case <-readCtx.Done():
+				return
+			}
+			after = services[len(services)-1].ID
 		}
-		services, err := x.store.ServicesAfter(ctx, after, x.opts.BatchSize)
-		if err != nil {
-			idx.Close()
-			return err
+	}()
+	for p := range batches {
+		if p.err == nil {
+			p.err = ctx.Err()
 		}
-		if len(services) == 0 {
-			break
-		}
-		b := idx.NewBatch()
-		for _, s := range services {
-			if err := b.Index(s.ID, x.document(s)); err != nil {
-				idx.Close()
-				return err
+		if p.err == nil {
+			b := idx.NewBatch()
+			for i, id := range p.ids {
+				if err := b.Index(id, p.docs[i]); err != nil {
+					p.err = err
+					break
+				}
+			}
+			if p.err == nil {
+				p.err = idx.Batch(b)
 			}
 		}
-		if err := idx.Batch(b); err != nil {
+		if p.err != nil {
+			stopReading()
+			for range batches { // let the reader finish
+			}
 			idx.Close()
-			return err
+			return p.err
 		}
-		after = services[len(services)-1].ID
+	}
+	if err := ctx.Err(); err != nil {
+		idx.Close()
+		return err
 	}
 	b := idx.NewBatch()
-	b.SetInternal(keyMappingVersion, []byte(MappingVersion))
+	b.SetInternal(keyMappingVersion, []byte(MappingVersion()))
 	b.SetInternal(keyLastSeq, seqBytes(from))
 	if err := idx.Batch(b); err != nil {
 		idx.Close()
 		return err
+	}
+	// One segment answers faster than the dozen a bulk load leaves behind.
+	if adv, err := idx.Advanced(); err == nil {
+		if sc, ok := adv.(*scorch.Scorch); ok {
+			if err := sc.ForceMerge(ctx, nil); err != nil && ctx.Err() == nil {
+				x.log.Warn("search index: merging its segments failed; it still works, a little slower", "err", err)
+			}
+		}
 	}
 	if err := idx.Close(); err != nil {
 		return err
@@ -248,10 +317,16 @@ func (x *Index) rebuild(ctx context.Context) error {
 		return err
 	}
 	x.idx = opened
+	x.engine = newEngine()
 	x.lastSeq.Store(from)
+	x.gen.Add(1)
 	x.state.Store(StateReady)
 	return nil
 }
+
+// rebuildBatch is how many services go into one index batch of a rebuild:
+// bigger than a follower's batch, as fewer, larger segments merge less.
+const rebuildBatch = 1000
 
 func seqBytes(n uint64) []byte {
 	var b [8]byte
@@ -277,8 +352,19 @@ func (x *Index) CatchUp(ctx context.Context) error {
 			switch ch.Kind {
 			case directory.KindService:
 				services[ch.ID] = true
-			case directory.KindOrganization:
-				ids, err := x.store.ServiceIDsOfOrganization(ctx, ch.ID)
+			case directory.KindOrganization, directory.KindLocation, directory.KindTaxonomy:
+				// The services showing the organisation's name, the location's
+				// place or the term's name are indexed again.
+				var ids []string
+				var err error
+				switch ch.Kind {
+				case directory.KindOrganization:
+					ids, err = x.store.ServiceIDsOfOrganization(ctx, ch.ID)
+				case directory.KindLocation:
+					ids, err = x.store.ServiceIDsAtLocation(ctx, ch.ID)
+				default:
+					ids, err = x.store.ServiceIDsWithTerm(ctx, ch.ID)
+				}
 				if err != nil {
 					return err
 				}
@@ -313,7 +399,33 @@ func (x *Index) CatchUp(ctx context.Context) error {
 			return err
 		}
 		x.lastSeq.Store(last)
+		x.gen.Add(1)
 	}
+}
+
+// warm reads ahead what the filter engine needs of the current snapshot's
+// segments (coordinates), so that the first search near a place after a
+// rebuild or a merge does not pay for it.
+func (x *Index) warm() error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.idx == nil {
+		return nil
+	}
+	adv, err := x.idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	return x.engine.view(snap).readPoints()
 }
 
 // WaitReady blocks until the index is ready (or ctx ends).

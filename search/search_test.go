@@ -457,17 +457,29 @@ func TestDocument(t *testing.T) {
 	if got := doc[fieldNeeds].([]string); !slices.Equal(got, []string{"food"}) {
 		t.Errorf("needs = %v", got)
 	}
-	if got := doc[fieldPlace].([]string); !slices.Equal(got, []string{"Scunthorpe", "North Lincolnshire", "DN15"}) {
-		t.Errorf("place = %v", got)
+	all := doc[fieldAll].([]string)
+	for _, want := range []string{"Food Network", "Scunthorpe", "North Lincolnshire", "DN15", "Grandparents"} {
+		if !slices.Contains(all, want) {
+			t.Errorf("the all field %v lacks %q", all, want)
+		}
+	}
+	if got := strings.Join(doc[fieldName].([]string), " "); !strings.Contains(got, conceptToken(v.conceptKey(groupOf(t, v, "food bank")))) {
+		t.Errorf("the name %q lacks the food bank concept", got)
 	}
 	if pts, ok := doc[fieldLocation].([]map[string]any); !ok || len(pts) != 1 || pts[0]["lat"] != lat || pts[0]["lon"] != lon {
 		t.Errorf("location = %v", doc[fieldLocation])
 	}
-	if doc[fieldOrgName] != "Food Network" || doc[fieldStatus] != directory.StatusActive || doc[fieldOrgID] != "org" {
+	if doc[fieldStatus] != directory.StatusActive || doc[fieldOrgID] != "org" {
 		t.Errorf("doc = %v", doc)
 	}
-	if doc[fieldMinAge] != 0.0 || doc[fieldMaxAge] != 120.0 {
+	if doc[fieldMinAge] != "0" || doc[fieldMaxAge] != "120" {
 		t.Errorf("ages %v–%v", doc[fieldMinAge], doc[fieldMaxAge])
+	}
+	if got := doc[fieldExact].([]string); !slices.Contains(got, "walking") || !slices.Contains(got, "scunthorpe") {
+		t.Errorf("exact words %v", got)
+	}
+	if got := doc[fieldPairs].([]string); !slices.Contains(got, "food bank") {
+		t.Errorf("word pairs %v", got)
 	}
 
 	// A service with no need of its own gets suggestions, so facets work at once.
@@ -485,6 +497,30 @@ func TestDocument(t *testing.T) {
 	if _, ok := doc[fieldLocation]; ok {
 		t.Errorf("a service with no coordinates has a location: %v", doc[fieldLocation])
 	}
+	if got := strings.Join(doc[fieldAll].([]string), " "); !strings.Contains(got, conceptToken(v.conceptKey(groupOf(t, v, "health walk")))) {
+		t.Errorf("the all field %q lacks the health walk concept", got)
+	}
+
+	// Stated ages become every year they cover.
+	aged := svcWith(func(s *directory.ServiceDetail) {
+		lo, hi := 11, 18
+		s.Eligibilitys = []directory.Eligibility{{ID: "e", MinimumAge: &lo, MaximumAge: &hi}}
+	})
+	if doc := x.document(aged); doc[fieldMinAge] != "11" || doc[fieldMaxAge] != "18" {
+		t.Errorf("ages 11-18 indexed as %v–%v", doc[fieldMinAge], doc[fieldMaxAge])
+	}
+}
+
+// groupOf finds the synonym group holding a phrase among its words or expansions.
+func groupOf(t *testing.T, v *Vocab, phrase string) int {
+	t.Helper()
+	for i, g := range v.Synonyms {
+		if slices.Contains(g.Words, phrase) || slices.Contains(g.Expand, phrase) {
+			return i
+		}
+	}
+	t.Fatalf("no synonym group holds %q", phrase)
+	return -1
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 package search
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -53,6 +55,16 @@ type Vocab struct {
 	analyzer  analysis.Analyzer
 	phrases   map[string][]phrase // first stemmed token → phrases starting with it
 	synPhrase map[string][]synPhrase
+
+	// Index-time concepts and the spelling dictionary (concepts.go).
+	conceptKeys    []string
+	conceptTokens  map[string]string // key → its token
+	conceptPhrases map[string][]synPhrase
+	expandPhrases  map[string][]expansionPhrase
+	dictionary     map[string]bool
+	dictByLen      map[int][]string
+	// Hash is a digest of the data files, part of the mapping version.
+	Hash string
 }
 
 type phrase struct {
@@ -157,6 +169,9 @@ func ParseVocab(needsJSON, synonymsJSON []byte) (*Vocab, error) {
 			}
 		}
 	}
+	v.initConcepts()
+	sum := sha256.Sum256(append(append([]byte{}, needsJSON...), synonymsJSON...))
+	v.Hash = hex.EncodeToString(sum[:4])
 	return v, nil
 }
 
@@ -241,16 +256,21 @@ func matchPhrases[P any](tokens []string, index map[string][]P, toks func(P) []s
 // each distinct signal phrase scores 3 in the name and 1 in the description;
 // terms scoring at least 2 are suggested, at most three, best first.
 func (v *Vocab) Suggest(name, description string) []string {
+	return v.suggestStems(v.stems(name), v.stems(description))
+}
+
+// suggestStems is Suggest on text already analysed.
+func (v *Vocab) suggestStems(name, description []string) []string {
 	// Evidence per term: each distinct phrase once, at its strongest place. A
 	// child's phrases also count for its ancestors (so a broad need surfaces
 	// when several of its children are each mentioned), but a phrase listed
 	// under both a child and its parent still counts once.
 	evidence := map[string]map[string]int{}
 	for _, part := range []struct {
-		text   string
+		tokens []string
 		weight int
 	}{{name, 3}, {description, 1}} {
-		matchPhrases(v.stems(part.text), v.phrases,
+		matchPhrases(part.tokens, v.phrases,
 			func(p phrase) []string { return p.tokens }, func(p phrase) string { return p.need },
 			func(need string, p phrase) {
 				key := strings.Join(p.tokens, " ")
@@ -315,6 +335,7 @@ type GroupMatch struct {
 	SynonymGroup
 	Matched []string // the query's stemmed tokens the group covered
 	words   []string // the group's own words that matched, as written
+	index   int      // the group's place in the synonyms file
 }
 
 // MatchedWords are the group's words found in the query, as the group writes them.
@@ -330,7 +351,7 @@ func (v *Vocab) ExpandGroups(query string) []GroupMatch {
 		func(_ string, p synPhrase) {
 			g := byGroup[p.group]
 			if g == nil {
-				g = &GroupMatch{SynonymGroup: v.Synonyms[p.group]}
+				g = &GroupMatch{SynonymGroup: v.Synonyms[p.group], index: p.group}
 				byGroup[p.group] = g
 				order = append(order, p.group)
 			}

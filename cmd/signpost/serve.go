@@ -21,8 +21,12 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", envOr("SIGNPOST_ADDR", "127.0.0.1:8080"), "address to listen on")
 	dataDir := fs.String("data", envOr("SIGNPOST_DATA", "signpost-data"), "data directory")
+	cacheSize := fs.Int("search-cache", envInt("SIGNPOST_SEARCH_CACHE", 2000), "search results kept for repeated searches (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
+	}
+	if *cacheSize == 0 {
+		*cacheSize = -1 // search.Options: negative is none, zero the default
 	}
 
 	store, err := directory.Open(ctx, *dataDir, directory.StoreOptions{Logger: log})
@@ -50,7 +54,7 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 		ln.Close()
 		return err
 	}
-	index, err := search.Open(ctx, filepath.Join(*dataDir, "index"), store, search.Options{Logger: log})
+	index, err := search.Open(ctx, filepath.Join(*dataDir, "index"), store, search.Options{Logger: log, ResultCache: *cacheSize})
 	if err != nil {
 		ln.Close()
 		return err
