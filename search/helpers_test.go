@@ -58,7 +58,8 @@ func demoIndex(t testing.TB) *demo {
 		if _, demoErr = SuggestCategories(ctx, store); demoErr != nil {
 			return
 		}
-		idx, err := Open(ctx, dir+"/index", store, Options{Logger: quietLog})
+		// No result cache: every test and benchmark search is worked out afresh.
+		idx, err := Open(ctx, dir+"/index", store, Options{Logger: quietLog, ResultCache: -1})
 		if err != nil {
 			demoErr = err
 			return
