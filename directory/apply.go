@@ -116,6 +116,9 @@ func (s *Store) Import(ctx context.Context, raw *Batch, opts ImportOptions) (*Re
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		w := &writer{tx: tx, source: opts.Source, now: now, report: report,
 			terms: map[string]TaxonomyTerm{}, locations: map[string]Location{}}
+		if err := noteSource(tx, opts.Source, now); err != nil {
+			return err
+		}
 		for i := range prepared.Taxonomies {
 			t := &prepared.Taxonomies[i]
 			if _, err := w.put(bucketTaxonomies, KindTaxonomy, t.ID, t, &t.Provenance); err != nil {

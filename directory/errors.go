@@ -13,6 +13,8 @@ const (
 	EUNPROCESSABLE = "unprocessable" // 422: a submitted record fails validation
 	ENOTFOUND      = "not_found"     // 404
 	EUNAVAILABLE   = "unavailable"   // 503: e.g. the store is locked by another process
+	EFORBIDDEN     = "forbidden"     // 403: e.g. a form sent without its token
+	ETOOMANY       = "too_many"      // 429: slow down
 )
 
 // Error is Signpost's application error: a code, a message that is safe to show
@@ -43,6 +45,8 @@ func Errorf(code, format string, args ...any) *Error {
 func InvalidParam(name, message string) *Error {
 	return &Error{Code: EINVALID, Message: "The request has a bad parameter: " + name + ".", Fields: FieldErrors{name: message}}
 }
+
+func asError(err error, target **Error) bool { return errors.As(err, target) }
 
 // ErrorCode returns the code of an application error, or EINTERNAL for any other error.
 func ErrorCode(err error) string {

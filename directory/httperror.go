@@ -2,12 +2,13 @@ package directory
 
 import (
 	"errors"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/signpost-uk/signpost/static"
 )
 
 var statusOf = map[string]int{
@@ -16,6 +17,8 @@ var statusOf = map[string]int{
 	ENOTFOUND:      http.StatusNotFound,
 	ECONFLICT:      http.StatusConflict,
 	EUNAVAILABLE:   http.StatusServiceUnavailable,
+	EFORBIDDEN:     http.StatusForbidden,
+	ETOOMANY:       http.StatusTooManyRequests,
 	EINTERNAL:      http.StatusInternalServerError,
 }
 
@@ -56,8 +59,17 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 		}
 		if wantsHTML(c) {
-			c.Status(status).Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-			return errorPage.Execute(c.Response().BodyWriter(), map[string]any{"Status": status, "Title": http.StatusText(status), "Body": body})
+			title := pageTitles[status]
+			if title == "" {
+				title = http.StatusText(status)
+			}
+			page := static.NewPage(c, title, "", map[string]any{"Title": title, "Message": body.Message, "Fields": body.Errors})
+			page.Status = status
+			if err := pages.Render(c, "error", page); err != nil {
+				log.Error("error page", "err", err)
+				return c.Status(status).SendString(body.Message)
+			}
+			return nil
 		}
 		return c.Status(status).JSON(body)
 	}
@@ -81,10 +93,14 @@ func wantsHTML(c *fiber.Ctx) bool {
 	return !strings.HasPrefix(c.Path(), "/api/") && strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
 }
 
-var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
-<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} – Signpost</title></head>
-<body><main><h1>{{.Title}}</h1><p>{{.Body.Message}}</p>
-{{with .Body.Errors}}<ul>{{range $field, $msg := .}}<li>{{$field}}: {{$msg}}</li>{{end}}</ul>{{end}}
-<p><a href="/">Go to the start page</a></p></main></body></html>
-`))
+// pageTitles are what an error page says at the top, in plain words.
+var pageTitles = map[int]string{
+	http.StatusBadRequest:          "There is a problem with your search",
+	http.StatusForbidden:           "This form has expired",
+	http.StatusNotFound:            "Page not found",
+	http.StatusGone:                "This service is no longer running",
+	http.StatusUnprocessableEntity: "There is a problem",
+	http.StatusTooManyRequests:     "Please wait a moment",
+	http.StatusInternalServerError: "Sorry, there is a problem with the service",
+	http.StatusServiceUnavailable:  "Sorry, the service is unavailable",
+}

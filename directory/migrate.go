@@ -27,6 +27,7 @@ var migrations = []migration{
 		return nil
 	}},
 	{2, "link locations and taxonomy terms back to their services", linkAllServices},
+	{3, "problem reports; note the sources of the data held", migrateReportsAndSources},
 }
 
 var schemaVersionKey = []byte("schema_version")

@@ -65,6 +65,7 @@ func Validator() *validator.Validate {
 		must(v.RegisterValidation("clock", func(fl validator.FieldLevel) bool { return clockRE.MatchString(fl.Field().String()) }))
 		must(v.RegisterValidation("uk_postcode", func(fl validator.FieldLevel) bool { return IsPostcode(fl.Field().String()) }))
 		must(v.RegisterValidation("web_url", func(fl validator.FieldLevel) bool { return isWebURL(fl.Field().String()) }))
+		must(v.RegisterValidation("problem_kind", func(fl validator.FieldLevel) bool { return isProblemKind(fl.Field().String()) }))
 		v.RegisterStructValidation(eligibilityAges, Eligibility{})
 		v.RegisterStructValidation(ukAddress, PhysicalAddress{})
 		validate = v
@@ -183,6 +184,10 @@ func fieldMessage(fe validator.FieldError) string {
 		return fmt.Sprintf("must be at most %s", fe.Param())
 	case "max":
 		return fmt.Sprintf("must be at most %s characters", fe.Param())
+	case "min":
+		return fmt.Sprintf("must be at least %s characters", fe.Param())
+	case "problem_kind":
+		return "must be one of the problems listed"
 	case "oneof":
 		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
 	}
