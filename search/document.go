@@ -1,7 +1,6 @@
 package search
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,125 +9,21 @@ import (
 	"github.com/signpost-uk/signpost/directory"
 )
 
-// Cost facet values.
+// Cost and delivery facet values; the directory works them out.
 const (
-	CostFree    = "free"
-	CostPaid    = "paid"
-	CostUnknown = "unknown"
-)
-
-// Delivery facet values.
-const (
-	DeliveryInPerson = "in_person"
-	DeliveryOnline   = "online"
-	DeliveryPhone    = "phone"
+	CostFree         = directory.CostFree
+	CostPaid         = directory.CostPaid
+	CostUnknown      = directory.CostUnknown
+	DeliveryInPerson = directory.DeliveryInPerson
+	DeliveryOnline   = directory.DeliveryOnline
+	DeliveryPhone    = directory.DeliveryPhone
 )
 
 var (
-	moneyRE = regexp.MustCompile(`£\s?\d`)
-	freeRE  = regexp.MustCompile(`(?i)\bfree\b|\bno charge\b|\bno cost\b`)
-	// notAboutPrice are uses of "free" that say nothing of what a service costs.
-	notAboutPrice = regexp.MustCompile(`(?i)^free[\s-]*(parking|wi-?fi|time|from|of judg|range|flowing|standing|school meals?)|feel\s+free\s*$|(gluten|sugar|dairy|smoke|alcohol|drug|debt|barrier|hands)[\s-]*$`)
-	onlineRE      = regexp.MustCompile(`(?i)\b(online|zoom|microsoft teams|virtual|video call|webinar)\b`)
-	phoneRE       = regexp.MustCompile(`(?i)\b(helpline|telephone support|phone line|by phone|over the phone|telephone service)\b`)
-	lowerDaysMap  = map[string]string{}
+	costOf     = directory.CostOf
+	deliveryOf = directory.DeliveryOf
+	daysOf     = directory.DaysOf
 )
-
-func init() {
-	for _, d := range directory.Weekdays {
-		lowerDaysMap[d] = strings.ToLower(d)
-	}
-}
-
-// costOf says whether a service is free, from its cost options first, then its
-// fees text, then what its description states.
-func costOf(s *directory.ServiceDetail) string {
-	free, paid := false, false
-	for _, c := range s.CostOptions {
-		if c.Amount != nil {
-			if *c.Amount == 0 {
-				free = true
-			} else {
-				paid = true
-			}
-		}
-	}
-	if !free && !paid && s.Fees != "" {
-		lower := strings.ToLower(s.Fees)
-		switch {
-		case moneyRE.MatchString(s.Fees):
-			paid = true
-		case strings.Contains(lower, "free") || strings.Contains(lower, "no charge"):
-			free = true
-		}
-	}
-	if !free && !paid {
-		switch {
-		case moneyRE.MatchString(s.Description):
-			paid = true
-		case statesFree(s.Description):
-			free = true
-		}
-	}
-	switch {
-	case paid:
-		return CostPaid // a service with any charge is not listed as free
-	case free:
-		return CostFree
-	}
-	return CostUnknown
-}
-
-// statesFree reports whether a text says the service is free: "free" used of
-// the price, not "free parking", "feel free" or "alcohol-free".
-func statesFree(text string) bool {
-	for _, m := range freeRE.FindAllStringIndex(text, -1) {
-		after := text[m[0]:min(len(text), m[1]+16)]
-		before := text[max(0, m[0]-12):m[0]]
-		if !notAboutPrice.MatchString(after) && !notAboutPrice.MatchString(before) {
-			return true
-		}
-	}
-	return false
-}
-
-func deliveryOf(s *directory.ServiceDetail) []string {
-	set := map[string]bool{}
-	switch s.AttendingType {
-	case "venue", "home visit":
-		set[DeliveryInPerson] = true
-	case "online":
-		set[DeliveryOnline] = true
-	case "phone":
-		set[DeliveryPhone] = true
-	}
-	if len(set) == 0 {
-		if len(s.ServiceAtLocations) > 0 {
-			set[DeliveryInPerson] = true
-		}
-		if onlineRE.MatchString(s.Name + " " + s.Description) {
-			set[DeliveryOnline] = true
-		}
-		if phoneRE.MatchString(s.Name + " " + s.Description) {
-			set[DeliveryPhone] = true
-		}
-	}
-	return sortedSet(set)
-}
-
-func daysOf(s *directory.ServiceDetail) []string {
-	set := map[string]bool{}
-	for _, rs := range s.RegularSchedules {
-		set[lowerDaysMap[rs.Weekday]] = true
-	}
-	for _, sal := range s.ServiceAtLocations {
-		for _, rs := range sal.RegularSchedules {
-			set[lowerDaysMap[rs.Weekday]] = true
-		}
-	}
-	delete(set, "")
-	return sortedSet(set)
-}
 
 // agesOf is the widest age range the service takes: 0–120 when it states none.
 func agesOf(s *directory.ServiceDetail) (float64, float64) {

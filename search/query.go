@@ -643,3 +643,62 @@ func (x *Index) browse(v *view, allowed *roaring.Bitmap, q Query, from int) []ui
 	}
 	return out
 }
+
+// SpellingSuggestion offers the words of a query as they are more likely
+// meant, from the words the index holds: each word of five letters or more
+// that the index does not know becomes the most common indexed word within
+// two edits of it. "" when there is nothing to suggest.
+func (x *Index) SpellingSuggestion(ctx context.Context, text string) string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.idx == nil {
+		return ""
+	}
+	adv, err := x.idx.Advanced()
+	if err != nil {
+		return ""
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return ""
+	}
+	contains, err := snap.FieldDictContains(fieldExact)
+	if err != nil {
+		return ""
+	}
+	changed := false
+	out := wordRE.ReplaceAllStringFunc(text, func(w string) string {
+		lw := strings.ToLower(w)
+		if utf8.RuneCountInString(lw) < 5 || hasDigit(lw) || queryStopWords[lw] {
+			return w
+		}
+		if ok, err := contains.Contains([]byte(lw)); err != nil || ok {
+			return w
+		}
+		dict, err := snap.FieldDictFuzzy(fieldExact, lw, 2, string([]rune(lw)[:1]))
+		if err != nil {
+			return w
+		}
+		defer dict.Close()
+		best, count := "", uint64(0)
+		for e, err := dict.Next(); err == nil && e != nil; e, err = dict.Next() {
+			if e.Count > count || e.Count == count && e.Term < best {
+				best, count = e.Term, e.Count
+			}
+		}
+		if best == "" {
+			return w
+		}
+		changed = true
+		return best
+	})
+	if !changed {
+		return ""
+	}
+	return out
+}

@@ -388,7 +388,7 @@ func TestDaysOf(t *testing.T) {
 		{"both, each once", svcWith(func(s *directory.ServiceDetail) {
 			s.RegularSchedules = rs("Monday", "Monday")
 			s.ServiceAtLocations = []directory.ServiceAtLocationDetail{{ID: "a", RegularSchedules: rs("Monday", "Friday")}, {ID: "b", RegularSchedules: rs("Saturday")}}
-		}), []string{"friday", "monday", "saturday"}},
+		}), []string{"monday", "friday", "saturday"}}, // in week order
 		{"unknown weekday ignored", svcWith(func(s *directory.ServiceDetail) { s.RegularSchedules = rs("Someday", "Tuesday") }), []string{"tuesday"}},
 	}
 	for _, c := range cases {
