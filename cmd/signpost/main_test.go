@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	code := m.Run()
+	stopBrowserTests()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -43,6 +44,12 @@ type server struct {
 var servingRE = regexp.MustCompile(`Signpost is serving (http://127\.0\.0\.1:\d+)`)
 
 func startServer(t *testing.T, dataDir string) *server {
+	t.Helper()
+	return startServerWith(t, dataDir, true)
+}
+
+// startServerWith starts the binary; with cleanup, the test's end kills it.
+func startServerWith(t *testing.T, dataDir string, cleanup bool) *server {
 	t.Helper()
 	cmd := exec.Command(binary, "-addr", "127.0.0.1:0", "-data", dataDir)
 	stderr, _ := cmd.StderrPipe()
@@ -73,7 +80,14 @@ func startServer(t *testing.T, dataDir string) *server {
 			t.Fatalf("server did not start: %v", s.all)
 		}
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if cleanup {
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	}
+	// Keep reading its log, so it never blocks on a full pipe.
+	go func() {
+		for range s.logs {
+		}
+	}()
 	return s
 }
 
@@ -101,7 +115,7 @@ func TestServerFirstStartSeedsAndShutsDownCleanly(t *testing.T) {
 			seeded = l
 		}
 	}
-	if seeded == "" || !strings.Contains(seeded, srv.url+"/api/v1/services") || !strings.Contains(seeded, "services=738") {
+	if seeded == "" || !strings.Contains(seeded, "browse "+srv.url+"/") || !strings.Contains(seeded, "services=738") {
 		t.Errorf("no seed log line with the URL and count; logs: %v", srv.all)
 	}
 

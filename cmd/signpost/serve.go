@@ -11,10 +11,13 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/signpost-uk/signpost/directory"
 	"github.com/signpost-uk/signpost/search"
+	"github.com/signpost-uk/signpost/static"
 )
 
 func runServe(ctx context.Context, log *slog.Logger, args []string) error {
@@ -22,6 +25,10 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 	addr := fs.String("addr", envOr("SIGNPOST_ADDR", "127.0.0.1:8080"), "address to listen on")
 	dataDir := fs.String("data", envOr("SIGNPOST_DATA", "signpost-data"), "data directory")
 	cacheSize := fs.Int("search-cache", envInt("SIGNPOST_SEARCH_CACHE", 2000), "search results kept for repeated searches (0: none)")
+	proxies := fs.String("trusted-proxies", envOr("SIGNPOST_TRUSTED_PROXIES", ""),
+		"comma-separated addresses of reverse proxies whose X-Forwarded-For is believed")
+	secureCookies := fs.Bool("secure-cookies", envOr("SIGNPOST_SECURE_COOKIES", "") == "1",
+		"mark cookies Secure: set this when the site is served over HTTPS")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -46,7 +53,7 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	} else if report != nil {
 		counts, _ := store.Counts(ctx)
-		log.Info("seeded the demo directory from North Lincolnshire Council's open data: browse "+baseURL+"/api/v1/services",
+		log.Info("seeded the demo directory from North Lincolnshire Council's open data: browse "+baseURL+"/",
 			"services", counts.Services, "organisations", counts.Organizations, "data", *dataDir)
 	}
 
@@ -71,7 +78,7 @@ func runServe(ctx context.Context, log *slog.Logger, args []string) error {
 		ln.Close()
 		return err
 	}
-	app := newApp(log, store, index, search.NewSearcher(index, store, outcodes, unmet), outcodes)
+	app := newApp(log, store, index, search.NewSearcher(index, store, outcodes, unmet), outcodes, splitList(*proxies), *secureCookies)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- app.Listener(ln) }()
@@ -116,19 +123,26 @@ func prepareSearch(ctx context.Context, log *slog.Logger, store *directory.Store
 	return nil
 }
 
-// newApp wires the HTTP server: one error handler, recovery, logging, routes.
-func newApp(log *slog.Logger, store *directory.Store, index *search.Index, searcher *search.Searcher, outcodes *directory.Outcodes) *fiber.App {
+// newApp wires the HTTP server: one error handler, recovery, logging,
+// security headers, form tokens, then the pages and APIs of each package.
+func newApp(log *slog.Logger, store *directory.Store, index *search.Index, searcher *search.Searcher,
+	outcodes *directory.Outcodes, trustedProxies []string, secureCookies bool) *fiber.App {
 	app := fiber.New(fiber.Config{
-		AppName:               "Signpost",
-		ErrorHandler:          directory.ErrorHandler(log),
-		ReadTimeout:           10 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           60 * time.Second,
-		BodyLimit:             1 << 20,
-		DisableStartupMessage: true,
+		AppName:                 "Signpost",
+		ErrorHandler:            directory.ErrorHandler(log),
+		ReadTimeout:             10 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             60 * time.Second,
+		BodyLimit:               1 << 20,
+		DisableStartupMessage:   true,
+		EnableTrustedProxyCheck: len(trustedProxies) > 0,
+		TrustedProxies:          trustedProxies,
+		ProxyHeader:             proxyHeader(trustedProxies),
 	})
 	app.Use(recover.New())
 	app.Use(requestLog(log))
+	app.Use(securityHeaders)
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 
 	app.Get("/healthz", func(c *fiber.Ctx) error {
 		if err := store.Ping(c.UserContext()); err != nil {
@@ -137,15 +151,65 @@ func newApp(log *slog.Logger, store *directory.Store, index *search.Index, searc
 		}
 		return c.JSON(fiber.Map{"status": "ok", "index": index.State()})
 	})
-	app.Get("/", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		return c.SendString(homePage)
-	})
+	static.Register(app)
 	api := directory.NewAPI(store, outcodes)
 	api.SetServiceLister(searcher)
 	api.Register(app.Group("/api/v1"))
 	searcher.Register(app.Group("/api"))
+
+	secure := func(*fiber.Ctx) bool { return secureCookies }
+	// Pages: every form carries a token tied to a cookie, so another site
+	// cannot post to them in a visitor's name.
+	pages := app.Group("", csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     "csrf_",
+		CookieSameSite: "Lax",
+		CookieHTTPOnly: true,
+		CookieSecure:   secureCookies,
+		Expiration:     2 * time.Hour,
+		ContextKey:     static.CSRFKey,
+		Next: func(c *fiber.Ctx) bool {
+			return strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/static/")
+		},
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return &directory.Error{Code: directory.EFORBIDDEN,
+				Message: "The form had expired or came from another website, so nothing was changed. Go back, reload the page and try again."}
+		},
+	}))
+	search.NewPages(searcher).Register(pages)
+	directory.NewPages(store, log, secure).Register(pages)
 	return app
+}
+
+// securityHeaders: no script, style or image from anywhere but this site,
+// no inline script, no framing, and search addresses never sent to other
+// sites in a Referer.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	return c.Next()
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // requestLog logs each request's method, path, status and time. Never the
@@ -180,25 +244,3 @@ func browsableAddr(addr string) string {
 	}
 	return host + ":" + port
 }
-
-const homePage = `<!doctype html>
-<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Signpost – community services directory</title></head>
-<body><main>
-<h1>Signpost</h1>
-<p>Signpost is a directory of local community services – befriending, money and housing advice, food banks,
-walking groups, carers' groups and more – for social prescribing link workers and the public.</p>
-<p>The public pages are on their way. The directory can already be read through its
-<a href="https://openreferraluk.org/">Open Referral UK</a> (v1) API:</p>
-<ul>
-<li><a href="/api/v1/services">/api/v1/services</a> – services, 50 a page (<code>page</code>, <code>per_page</code>,
-<code>text</code>, <code>postcode</code>, <code>proximity</code>, <code>taxonomy_id</code>, <code>vocabulary</code>,
-<code>minimum_age</code>, <code>maximum_age</code>, <code>day</code>)</li>
-<li><a href="/api/v1/organizations">/api/v1/organizations</a>, <a href="/api/v1/locations">/api/v1/locations</a>,
-<a href="/api/v1/taxonomies">/api/v1/taxonomies</a>, <a href="/api/v1/vocabularies">/api/v1/vocabularies</a></li>
-</ul>
-<p>Demo data: North Lincolnshire Council, under the Open Government Licence v3.0.
-Postcode districts: contains OS data © Crown copyright and database right; contains Royal Mail data © Royal Mail
-copyright and database right; source: Office for National Statistics, licensed under the Open Government Licence v3.0.</p>
-</main></body></html>
-`
