@@ -33,6 +33,21 @@ var (
 	lowerDaysMap  = map[string]string{}
 )
 
+// The words the delivery expressions look for, to skip them on text without any.
+var (
+	onlineWords = []string{"online", "zoom", "microsoft teams", "virtual", "video call", "webinar"}
+	phoneWords  = []string{"helpline", "telephone", "phone"}
+)
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 func init() {
 	for _, d := range Weekdays {
 		lowerDaysMap[d] = strings.ToLower(d)
@@ -63,7 +78,7 @@ func CostOf(s *ServiceDetail) string {
 	}
 	if !free && !paid {
 		switch {
-		case moneyRE.MatchString(s.Description):
+		case strings.Contains(s.Description, "£") && moneyRE.MatchString(s.Description):
 			paid = true
 		case statesFree(s.Description):
 			free = true
@@ -81,6 +96,11 @@ func CostOf(s *ServiceDetail) string {
 // statesFree reports whether a text says the service is free: "free" used of
 // the price, not "free parking", "feel free" or "alcohol-free".
 func statesFree(text string) bool {
+	// The regular expressions are slow on long text; most text never says it.
+	lower := strings.ToLower(text)
+	if !strings.Contains(lower, "free") && !strings.Contains(lower, "no c") {
+		return false
+	}
 	for _, m := range freeRE.FindAllStringIndex(text, -1) {
 		after := text[m[0]:min(len(text), m[1]+16)]
 		before := text[max(0, m[0]-12):m[0]]
@@ -106,10 +126,12 @@ func DeliveryOf(s *ServiceDetail) []string {
 		if len(s.ServiceAtLocations) > 0 {
 			set[DeliveryInPerson] = true
 		}
-		if onlineRE.MatchString(s.Name + " " + s.Description) {
+		text := s.Name + " " + s.Description
+		lower := strings.ToLower(text)
+		if containsAny(lower, onlineWords) && onlineRE.MatchString(text) {
 			set[DeliveryOnline] = true
 		}
-		if phoneRE.MatchString(s.Name + " " + s.Description) {
+		if containsAny(lower, phoneWords) && phoneRE.MatchString(text) {
 			set[DeliveryPhone] = true
 		}
 	}

@@ -143,12 +143,16 @@ log "Signpost in-process: searchbench inprocess"
   -duration "${seconds}s" -concurrency "$connections" ${CPUPROFILE:+-cpuprofile "$CPUPROFILE"}
 
 # --- 4. HTTP ---------------------------------------------------------------------------
-"$bin/searchbench" urls -queries "$queries" >"$work/urls.txt"
-lua=$work/urls.lua
-{
-  echo 'local paths = {'
-  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/  "/' -e 's/$/",/' "$work/urls.txt"
-  cat <<'LUA'
+"$bin/searchbench" urls -queries "$queries" >"$work/urls-api.txt"
+"$bin/searchbench" urls -pages -queries "$queries" >"$work/urls-pages.txt"
+
+# wrk_script URLS LUA: a wrk script that requests the paths of URLS in turn,
+# each thread from its own place, and prints "bench KEY VALUE" lines.
+wrk_script() {
+  {
+    echo 'local paths = {'
+    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/  "/' -e 's/$/",/' "$1"
+    cat <<'LUA'
 }
 local threads = 0
 function setup(thread)
@@ -172,52 +176,75 @@ function done(summary, latency, requests)
   io.write(string.format("bench p99_ms %.3f\n", latency:percentile(99) / 1000))
 end
 LUA
-} >"$lua"
+  } >"$2"
+}
+wrk_script "$work/urls-api.txt" "$work/api.lua"
+wrk_script "$work/urls-pages.txt" "$work/pages.lua"
 
-# http_run PREFIX CACHE: serve the index with -search-cache CACHE, check every
-# query answers 200, then load it with wrk; results go under PREFIX_.
-http_run() {
-  local prefix=$1 cache=$2
-  local port base bad code
+# serve CACHE: start the server on the index with -search-cache CACHE.
+serve() {
+  local port
   port=$("$bin/searchbench" freeport)
   base=http://127.0.0.1:$port
-  "$bin/signpost" -data "$data" -addr "127.0.0.1:$port" -search-cache "$cache" 2>"$work/server-$prefix.log" &
+  "$bin/signpost" -data "$data" -addr "127.0.0.1:$port" -search-cache "$1" 2>"$work/server-$1.log" &
   server_pid=$!
   for i in $(seq 1 600); do
     if curl -fsS "$base/healthz" 2>/dev/null | grep -q '"index":"ready"'; then break; fi
-    kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$work/server-$prefix.log" >&2; echo "the server exited" >&2; exit 1; }
+    kill -0 "$server_pid" 2>/dev/null || { tail -n 30 "$work/server-$1.log" >&2; echo "the server exited" >&2; exit 1; }
     [ "$i" -lt 600 ] || { echo "the server's index was not ready after 60 s" >&2; exit 1; }
     sleep 0.1
   done
-  echo "server pid $server_pid on $base, -search-cache $cache"
-  bad=0
-  while read -r path; do # every query answers 200 (and this warms the server up)
+  echo "server pid $server_pid on $base, -search-cache $1"
+}
+
+# load PREFIX URLS LUA THREADS CONNECTIONS: check every path answers 200
+# (which also warms the server), then wrk; results go under PREFIX_.
+load() {
+  local prefix=$1 urls=$2 lua=$3 threads=$4 conns=$5 bad=0 code
+  while read -r path; do
     code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
     if [ "$code" != 200 ]; then echo "GET $path: $code" >&2; bad=$((bad + 1)); fi
-  done <"$work/urls.txt"
-  [ "$bad" -eq 0 ] || { echo "$bad queries failed over HTTP" >&2; exit 1; }
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$lua" "$base" | tee "$work/wrk-$prefix.out" | grep -v '^bench '
+  done <"$urls"
+  [ "$bad" -eq 0 ] || { echo "$bad requests failed over HTTP" >&2; exit 1; }
+  wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency -s "$lua" "$base" | tee "$work/wrk-$prefix.out" | grep -v '^bench '
   awk -v p="$prefix" '/^bench / { print p "_" $2, $3 }' "$work/wrk-$prefix.out" >>"$res"
-  local rss hwm anon file
+}
+
+memory() {
+  local prefix=$1 rss hwm anon file
   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")
   hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status")
   anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$server_pid/status")
   file=$(awk '/^RssFile:/ { print $2 }' "/proc/$server_pid/status")
-  echo "server memory after the run: VmRSS $((rss / 1024)) MiB (anonymous $((anon / 1024)) MiB," \
+  echo "server memory: VmRSS $((rss / 1024)) MiB (anonymous $((anon / 1024)) MiB," \
     "file-backed $((file / 1024)) MiB: mostly the bbolt store's mmap), VmHWM $((hwm / 1024)) MiB"
   put "${prefix}_server_rss_kb" "$rss"
   put "${prefix}_server_hwm_kb" "$hwm"
   put "${prefix}_server_anon_kb" "$anon"
   put "${prefix}_server_file_kb" "$file"
+}
+
+stop() {
   kill -TERM "$server_pid"
   wait "$server_pid" || true
   server_pid=""
 }
 
 log "Signpost over HTTP: wrk against GET /api/search, with the search cache (the default)"
-http_run http 2000
-log "Signpost over HTTP: wrk against GET /api/search, every search worked out afresh (-search-cache 0)"
-http_run httpnc 0
+serve 2000
+load http "$work/urls-api.txt" "$work/api.lua" 2 "$connections"
+memory http
+stop
+
+log "Signpost over HTTP: GET /api/search and the search page, every search worked out afresh (-search-cache 0)"
+serve 0
+load httpnc "$work/urls-api.txt" "$work/api.lua" 2 "$connections"
+memory httpnc
+echo "the search page, one client at a time (render latency):"
+load page1 "$work/urls-pages.txt" "$work/pages.lua" 1 1
+echo "the search page, 8 connections:"
+load page "$work/urls-pages.txt" "$work/pages.lua" 2 "$connections"
+stop
 
 # --- 5. PostgreSQL ------------------------------------------------------------------------
 log "PostgreSQL $("$pgbin/postgres" --version | awk '{ print $3 }'): initdb and start on 127.0.0.1"

@@ -685,10 +685,13 @@ func (x *Index) SpellingSuggestion(ctx context.Context, text string) string {
 			return w
 		}
 		defer dict.Close()
-		best, count := "", uint64(0)
+		// The closest word; among equally close ones the most used (when
+		// the dictionary counts them), then the first alphabetically.
+		best, bestD, count := "", 3, uint64(0)
 		for e, err := dict.Next(); err == nil && e != nil; e, err = dict.Next() {
-			if e.Count > count || e.Count == count && e.Term < best {
-				best, count = e.Term, e.Count
+			d := editDistance(lw, e.Term, 2)
+			if d < bestD || d == bestD && (e.Count > count || e.Count == count && e.Term < best) {
+				best, bestD, count = e.Term, d, e.Count
 			}
 		}
 		if best == "" {

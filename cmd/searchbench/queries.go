@@ -55,6 +55,11 @@ func (q benchQuery) describe() string {
 	return strings.Join(parts, " ")
 }
 
+// pagePath is the query as the public search page's address.
+func (q benchQuery) pagePath() string {
+	return "/" + strings.TrimPrefix(q.path(), "/api/search")
+}
+
 // path is the query as a GET /api/search path.
 func (q benchQuery) path() string {
 	v := url.Values{}
@@ -259,6 +264,7 @@ func readMix(path string) ([]benchQuery, error) {
 func runURLs(args []string) error {
 	fs := flag.NewFlagSet("urls", flag.ContinueOnError)
 	queries := fs.String("queries", "", "queries file")
+	pages := fs.Bool("pages", false, "the public search page's addresses (/?q=…) instead of /api/search")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -267,7 +273,11 @@ func runURLs(args []string) error {
 		return err
 	}
 	for _, q := range mix {
-		fmt.Println(q.path())
+		if *pages {
+			fmt.Println(q.pagePath())
+		} else {
+			fmt.Println(q.path())
+		}
 	}
 	return nil
 }
