@@ -71,6 +71,8 @@ type serviceView struct {
 	Eligibility []string
 	Audience    []string
 	Access      string
+	AccessTerms []string
+	Kinds       []string
 	Times       []string
 	Places      []placeView
 	Cost        []string
@@ -134,6 +136,11 @@ func (p *Pages) service(c *fiber.Ctx) error {
 		switch {
 		case st.Taxonomy.Vocabulary == "target_audience":
 			v.Audience = append(v.Audience, st.Taxonomy.Name)
+		case st.Taxonomy.Vocabulary == "attending_access":
+			// The publisher's own words for how to get in ("Self referral").
+			v.AccessTerms = append(v.AccessTerms, st.Taxonomy.Name)
+		case st.Taxonomy.Vocabulary == "deliverable_type" || st.Taxonomy.Vocabulary == "attending_type":
+			v.Kinds = append(v.Kinds, st.Taxonomy.Name)
 		case st.Taxonomy.Name != "":
 			v.Categories = append(v.Categories, categoryView{ID: st.Taxonomy.ID, Name: st.Taxonomy.Name, Suggested: st.Suggested})
 		}

@@ -91,6 +91,9 @@ type searchView struct {
 
 type formError struct{ Field, Message string }
 
+// pageSize is how many results a page of the search page shows.
+const pageSize = 10
+
 // Distances people choose from, in metres, with the default first.
 var distanceChoices = []struct {
 	metres int
@@ -136,6 +139,10 @@ func (p *Pages) page(c *fiber.Ctx) error {
 	var resp *SearchResponse
 	status := fiber.StatusOK
 	if v.Searched {
+		// Ten to a page, as NHS.UK service finders show: less to scroll on a phone.
+		if c.Query("per_page") == "" {
+			c.Request().URI().QueryArgs().Set("per_page", strconv.Itoa(pageSize))
+		}
 		var err error
 		resp, err = p.s.Search(c)
 		var appErr *directory.Error
@@ -159,6 +166,9 @@ func (p *Pages) page(c *fiber.Ctx) error {
 		}
 	}
 	if resp != nil {
+		if resp.Total == 0 && resp.searched != "" && p.s.unmet != nil {
+			_ = p.s.unmet.Record(ctx, resp.searched) // counting must never fail a search
+		}
 		v.Total, v.Page, v.TotalPages, v.Corrected = resp.Total, resp.Page, resp.TotalPages, resp.Corrected
 		if resp.Near != nil {
 			v.Near = resp.Near.Postcode
@@ -168,7 +178,15 @@ func (p *Pages) page(c *fiber.Ctx) error {
 		for _, h := range resp.Results {
 			v.Results = append(v.Results, resultOf(h, shortlisted[h.ID]))
 		}
-		v.Categories = facetOptions(resp.Facets["category"], cats, func(fc FacetCount) string { return fc.Name })
+		v.Categories = facetOptions(resp.Facets["category"], cats, func(fc FacetCount) string {
+			if fc.Name != "" {
+				return fc.Name
+			}
+			if n := p.s.index.vocab.Need(fc.Value); n != nil {
+				return n.Name
+			}
+			return fc.Value
+		})
 		for _, fc := range resp.Facets["cost"] {
 			if fc.Value == CostFree {
 				v.FreeCount = fc.Count
@@ -318,7 +336,7 @@ func facetOptions(counts []FacetCount, checked []string, label func(FacetCount) 
 	}
 	for _, id := range checked { // a ticked box stays, even when nothing matches it now
 		if !seen[id] {
-			out = append(out, option{Value: id, Label: id, Checked: true})
+			out = append(out, option{Value: id, Label: label(FacetCount{Value: id}), Checked: true})
 		}
 	}
 	return out

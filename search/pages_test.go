@@ -76,6 +76,39 @@ func TestSearchPage(t *testing.T) {
 	}
 }
 
+// A search on the page that finds nothing is counted as an unmet need, by
+// its words only.
+func TestSearchPageCountsUnmetNeeds(t *testing.T) {
+	d := demoIndex(t)
+	unmet, err := NewUnmet(d.store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{ErrorHandler: directory.ErrorHandler(quietLog)})
+	NewPages(NewSearcher(d.index, d.store, d.outcodes, unmet)).Register(app)
+	for i := 0; i < 2; i++ {
+		if status, _ := getPage(t, app, "/?q="+url.QueryEscape("underwater basket weaving")+"&postcode=DN15"); status != 200 {
+			t.Fatal(status)
+		}
+	}
+	list, err := unmet.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, u := range list {
+		if u.Query == "underwater basket weaving" {
+			found = u.Count == 2
+		}
+		if strings.Contains(u.Query, "dn15") {
+			t.Errorf("the postcode was kept with the words: %q", u.Query)
+		}
+	}
+	if !found {
+		t.Errorf("unmet needs %+v lack the search, counted twice", list)
+	}
+}
+
 func TestSearchPagePagination(t *testing.T) {
 	app := pagesApp(t)
 	_, first := getPage(t, app, "/?q=support")

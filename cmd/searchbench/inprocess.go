@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -36,6 +37,7 @@ func runInProcess(args []string) error {
 	only := fs.String("only", "", "run only this class of the mix (text, geo or facet), e.g. to profile it")
 	api := fs.Bool("api", false, "time the real GET /api/search handler (facets, highlights, the 20 services loaded, JSON) "+
 		"served in-process without a network, instead of search.Index.Search")
+	pagesFlag := fs.Bool("pages", false, "time the public search page (GET /?q=…) served in-process, instead of search.Index.Search")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -106,7 +108,13 @@ func runInProcess(args []string) error {
 		return r.Total, nil
 	}
 	title, prefix := "Signpost in-process latency, one caller", "sp"
-	if *api {
+	if *pagesFlag {
+		run, err = pagesRunner(idx, store, mix)
+		if err != nil {
+			return err
+		}
+		title, prefix = "Signpost search page GET /?q=… in-process (no network), one caller", "pages"
+	} else if *api {
 		run, err = apiRunner(idx, store, mix)
 		if err != nil {
 			return err
@@ -257,5 +265,30 @@ func apiRunner(idx *search.Index, store *directory.Store, mix []benchQuery) (fun
 			return 0, fmt.Errorf("query %d (%s): %w", i, mix[i].describe(), err)
 		}
 		return body.Total, nil
+	}, nil
+}
+
+// pagesRunner serves the public search page from a fiber app in this
+// process and runs the mix through it as page addresses.
+func pagesRunner(idx *search.Index, store *directory.Store, mix []benchQuery) (func(i int) (int, error), error) {
+	oc, err := directory.BundledOutcodes()
+	if err != nil {
+		return nil, err
+	}
+	app := fiber.New(fiber.Config{ErrorHandler: directory.ErrorHandler(slog.Default()), DisableStartupMessage: true})
+	search.NewPages(search.NewSearcher(idx, store, oc, nil)).Register(app)
+	return func(i int) (int, error) {
+		req := httptest.NewRequest("GET", mix[i].pagePath(), nil)
+		req.Header.Set("Accept", "text/html")
+		resp, err := app.Test(req, -1)
+		if err != nil {
+			return 0, fmt.Errorf("query %d (%s): %w", i, mix[i].describe(), err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return 0, fmt.Errorf("query %d (%s): status %d", i, mix[i].describe(), resp.StatusCode)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		return int(n), nil
 	}, nil
 }

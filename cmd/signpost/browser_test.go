@@ -259,6 +259,25 @@ func noOverflow(t *testing.T, ctx context.Context, name string, width int) {
 	}
 }
 
+// bigTargets checks that controls are at least 44 px tall, so a finger or
+// a shaky hand can hit them (links inside sentences are exempt).
+func bigTargets(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	small := evalT[[]string](t, ctx, `(() => {
+	  const out = [];
+	  const sel = 'button:not([hidden]), select, input[type=text], input[type=search], textarea, .nhsuk-checkboxes__item, .nhsuk-radios__item, .nhsuk-header__navigation-link, .nhsuk-pagination__link, .nhsuk-back-link__link';
+	  for (const e of document.querySelectorAll(sel)) {
+	    const r = e.getBoundingClientRect();
+	    if (r.width === 0 && r.height === 0 || e.closest('.sp-trap')) continue; // not shown, or only for bots
+	    if (r.height < 44) out.push(e.tagName.toLowerCase() + '.' + e.className.split(' ')[0] + ' "' + (e.textContent || e.name || '').trim().slice(0, 30) + '" ' + Math.round(r.height) + 'px');
+	  }
+	  return out;
+	})()`)
+	for _, s := range small {
+		t.Errorf("%s: a target under 44 px: %s", name, s)
+	}
+}
+
 func screenshots(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
@@ -379,6 +398,7 @@ func TestBrowserJourney(t *testing.T) {
 			if js {
 				axeCheck(t, ctx, "results")
 				screenshots(t, ctx, "results")
+				bigTargets(t, ctx, "results")
 			}
 			// Filters narrow the list: free only.
 			run(t, ctx, chromedp.Click(chromedp.CSS("#cost")))
@@ -418,6 +438,7 @@ func TestBrowserJourney(t *testing.T) {
 			if js {
 				axeCheck(t, ctx, "service")
 				screenshots(t, ctx, "service")
+				bigTargets(t, ctx, "service")
 			}
 			clickAndWait(t, ctx, "form[action='/shortlist'] button[type=submit]")
 			if !strings.Contains(textOf(t, ctx, ".nhsuk-header__navigation-list"), "Your shortlist (2)") {
@@ -492,6 +513,7 @@ func TestBrowserProblemReport(t *testing.T) {
 			clickAndWait(t, ctx, "a[href$='/report']")
 			if js {
 				axeCheck(t, ctx, "report form")
+				bigTargets(t, ctx, "report form")
 			}
 			// Nothing chosen and too little said: the errors, next to the fields, and in a summary.
 			run(t, ctx, chromedp.SendKeys(chromedp.CSS("#details"), "bad"))
