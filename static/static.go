@@ -215,7 +215,11 @@ func Miles(metres float64) string {
 	case mi < 0.1:
 		return "less than 0.1 miles"
 	case mi < 10:
-		return fmt.Sprintf("%.1f miles", mi)
+		n := strings.TrimSuffix(fmt.Sprintf("%.1f", mi), ".0")
+		if n == "1" {
+			return "1 mile"
+		}
+		return n + " miles"
 	}
 	return fmt.Sprintf("%.0f miles", math.Round(mi))
 }
