@@ -61,7 +61,7 @@ func (v *Vocab) initConcepts() {
 		v.conceptTokens[key] = conceptToken(key)
 		seen := map[string]bool{}
 		for _, w := range append(append([]string{}, g.Words...), g.Expand...) {
-			toks := v.stems(w)
+			toks := v.phraseStems(w)
 			k := strings.Join(toks, " ")
 			if len(toks) == 0 || seen[k] {
 				continue
@@ -74,7 +74,7 @@ func (v *Vocab) initConcepts() {
 	byPhrase := map[string]*expansionPhrase{}
 	for gi, g := range v.Synonyms {
 		for _, w := range g.Expand {
-			toks := v.stems(w)
+			toks := v.phraseStems(w)
 			k := strings.Join(toks, " ")
 			if len(toks) == 0 {
 				continue
@@ -165,22 +165,8 @@ func (v *Vocab) ConceptsIn(text string) []string { return v.conceptsInStems(v.st
 
 func (v *Vocab) conceptsInStems(tokens []string) []string {
 	counts := map[int]int{}
-	for i, t := range tokens {
-		for _, p := range v.conceptPhrases[t] {
-			if i+len(p.tokens) > len(tokens) {
-				continue
-			}
-			ok := true
-			for j := 1; j < len(p.tokens); j++ {
-				if tokens[i+j] != p.tokens[j] {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				counts[p.group]++
-			}
-		}
+	for _, m := range phraseMatches(tokens, v.conceptPhrases) {
+		counts[m.group]++
 	}
 	groups := make([]int, 0, len(counts))
 	for g := range counts {
@@ -194,6 +180,35 @@ func (v *Vocab) conceptsInStems(tokens []string) []string {
 		}
 	}
 	return out
+}
+
+// phraseMatch is where a synonym phrase was found in a token stream.
+type phraseMatch struct {
+	start, n, group int
+	tokens          []string
+}
+
+// phraseMatches finds every phrase of index in tokens, overlapping ones too.
+func phraseMatches(tokens []string, index map[string][]synPhrase) []phraseMatch {
+	var all []phraseMatch
+	for i, t := range tokens {
+		for _, p := range index[t] {
+			if i+len(p.tokens) > len(tokens) {
+				continue
+			}
+			ok := true
+			for j := 1; j < len(p.tokens); j++ {
+				if tokens[i+j] != p.tokens[j] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				all = append(all, phraseMatch{start: i, n: len(p.tokens), group: p.group, tokens: p.tokens})
+			}
+		}
+	}
+	return all
 }
 
 // expansionPhrase is a phrase the synonyms expand to, with the groups that do.

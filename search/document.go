@@ -116,6 +116,7 @@ func (x *Index) document(s *directory.ServiceDetail) map[string]any {
 		fieldAll:         append(all, x.vocab.conceptTextStems(rest)),
 		fieldExact:       distinctWords(all),
 		fieldPairs:       append(stemPairs(nameStems), stemPairs(descStems)...),
+		fieldNamePairs:   stemPairs(nameStems),
 		fieldTaxonomyIDs: ids,
 		fieldNeeds:       sortedSet(needs),
 		fieldCost:        costOf(s),

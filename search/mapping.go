@@ -11,7 +11,7 @@ import (
 // MappingVersion adds the digest of the needs taxonomy and synonyms, whose
 // concepts are baked into the documents: an index built with another version
 // is rebuilt on start.
-const mappingShape = "5"
+const mappingShape = "6"
 
 // MappingVersion is the version of the index this binary builds.
 func MappingVersion() string {
@@ -36,6 +36,8 @@ const (
 	// ("mental health"), so a query's words found side by side count extra
 	// without a phrase search.
 	fieldPairs = "pairs"
+	// fieldNamePairs holds the adjacent stem pairs of the name alone.
+	fieldNamePairs = "name_pairs"
 	// Keywords, for filters and facets.
 	fieldTaxonomyIDs = "taxonomy_ids"
 	fieldNeeds       = "needs"
@@ -77,7 +79,7 @@ func buildMapping() mapping.IndexMapping {
 	svc.AddFieldMappingsAt(fieldName, text(en.AnalyzerName))
 	svc.AddFieldMappingsAt(fieldTerms, text(en.AnalyzerName))
 	svc.AddFieldMappingsAt(fieldAll, text(en.AnalyzerName))
-	for _, f := range []string{fieldExact, fieldPairs, fieldTaxonomyIDs, fieldNeeds, fieldCost, fieldModes,
+	for _, f := range []string{fieldExact, fieldPairs, fieldNamePairs, fieldTaxonomyIDs, fieldNeeds, fieldCost, fieldModes,
 		fieldDays, fieldMinAge, fieldMaxAge, fieldStatus, fieldOrgID} {
 		svc.AddFieldMappingsAt(f, kw())
 	}

@@ -85,6 +85,10 @@ var queryStopWords = map[string]bool{
 	"an": true, "and": true, "or": true, "of": true, "to": true, "in": true, "on": true, "at": true, "is": true, "are": true,
 	"please": true, "can": true, "could": true, "where": true, "what": true, "who": true, "how": true, "get": true,
 	"someone": true, "some": true, "any": true, "services": true, "service": true, "group": true, "groups": true,
+	// What a person wants to do about a need, not the need: "stop drinking",
+	// "cut down on gambling", "give up smoking".
+	"stop": true, "quit": true, "give": true, "up": true, "cut": true, "down": true, "reduce": true, "less": true,
+	"cutting": true, "stopping": true, "quitting": true, "giving": true,
 }
 
 var wordRE = regexp.MustCompile(`[\p{L}\p{N}'’]+`)
@@ -168,7 +172,7 @@ func (x *Index) planText(text string, known wordKnown, relaxed bool) textPlan {
 	plan.marks = marks
 	exp := x.vocab.ExpandGroups(text)
 	covered := map[string]bool{}
-	var concepts []query.Query
+	var concepts, boosts []query.Query
 	for _, g := range exp {
 		key := x.vocab.conceptKey(g.index)
 		alts := conceptQueries(conceptToken(key))
@@ -177,7 +181,12 @@ func (x *Index) planText(text string, known wordKnown, relaxed bool) textPlan {
 		}
 		for _, w := range g.MatchedWords() {
 			if strings.Contains(w, " ") {
-				continue // a phrase the group knows is in its concept terms
+				// A phrase the group knows is in its concept terms; typed in
+				// a name ("Food Bank") it counts extra.
+				for _, p := range stemPairs(strings.Fields(w)) {
+					boosts = append(boosts, termQuery(fieldNamePairs, p, 4))
+				}
+				continue
 			}
 			// The word as typed counts above the group's other words.
 			alts = append(alts, literalQueries(w)...)
@@ -259,11 +268,12 @@ func (x *Index) planText(text string, known wordKnown, relaxed bool) textPlan {
 	b := bleve.NewBooleanQuery()
 	b.AddMust(required)
 	if pairs := stemPairs(x.vocab.stems(strings.Join(words, " "))); len(pairs) > 0 {
-		var qs []query.Query
 		for _, p := range pairs {
-			qs = append(qs, termQuery(fieldPairs, p, 3))
+			boosts = append(boosts, termQuery(fieldPairs, p, 3))
 		}
-		b.AddShould(qs...)
+	}
+	if len(boosts) > 0 && !relaxed {
+		b.AddShould(boosts...)
 	}
 	plan.query = b
 	return plan

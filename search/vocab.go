@@ -137,7 +137,7 @@ func ParseVocab(needsJSON, synonymsJSON []byte) (*Vocab, error) {
 		v.Needs = append(v.Needs, n)
 		v.byID[n.ID] = &v.Needs[len(v.Needs)-1]
 		for _, w := range append([]string{n.Name}, n.Words...) {
-			if toks := v.stems(w); len(toks) > 0 {
+			if toks := v.phraseStems(w); len(toks) > 0 {
 				v.phrases[toks[0]] = append(v.phrases[toks[0]], phrase{tokens: toks, need: n.ID})
 			}
 		}
@@ -164,7 +164,7 @@ func ParseVocab(needsJSON, synonymsJSON []byte) (*Vocab, error) {
 			}
 		}
 		for _, w := range g.Words {
-			if toks := v.stems(w); len(toks) > 0 {
+			if toks := v.phraseStems(w); len(toks) > 0 {
 				v.synPhrase[toks[0]] = append(v.synPhrase[toks[0]], synPhrase{tokens: toks, group: gi})
 			}
 		}
@@ -173,6 +173,17 @@ func ParseVocab(needsJSON, synonymsJSON []byte) (*Vocab, error) {
 	sum := sha256.Sum256(append(append([]byte{}, needsJSON...), synonymsJSON...))
 	v.Hash = hex.EncodeToString(sum[:4])
 	return v, nil
+}
+
+// phraseStems analyses a phrase of the synonyms, or gives nothing when
+// dropping its stop words left one word of several ("hard up" would be
+// "hard", "cut off" "cut"): such a phrase means nothing without the rest.
+func (v *Vocab) phraseStems(phrase string) []string {
+	toks := v.stems(phrase)
+	if len(toks) == 1 && len(strings.Fields(phrase)) > 1 {
+		return nil
+	}
+	return toks
 }
 
 // stems analyses text as the index does (lower case, stop words out, stemmed).
@@ -346,18 +357,22 @@ func (v *Vocab) ExpandGroups(query string) []GroupMatch {
 	tokens := v.stems(query)
 	byGroup := map[int]*GroupMatch{}
 	var order []int
-	matchPhrases(tokens, v.synPhrase,
-		func(p synPhrase) []string { return p.tokens }, func(p synPhrase) string { return fmt.Sprint(p.group) },
-		func(_ string, p synPhrase) {
-			g := byGroup[p.group]
-			if g == nil {
-				g = &GroupMatch{SynonymGroup: v.Synonyms[p.group], index: p.group}
-				byGroup[p.group] = g
-				order = append(order, p.group)
-			}
-			g.Matched = append(g.Matched, p.tokens...)
-			g.words = append(g.words, strings.Join(p.tokens, " "))
-		})
+	seen := map[string]bool{}
+	for _, m := range phraseMatches(tokens, v.synPhrase) {
+		key := fmt.Sprint(m.group) + "\x00" + strings.Join(m.tokens, " ")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		g := byGroup[m.group]
+		if g == nil {
+			g = &GroupMatch{SynonymGroup: v.Synonyms[m.group], index: m.group}
+			byGroup[m.group] = g
+			order = append(order, m.group)
+		}
+		g.Matched = append(g.Matched, m.tokens...)
+		g.words = append(g.words, strings.Join(m.tokens, " "))
+	}
 	sort.Ints(order)
 	out := make([]GroupMatch, 0, len(order))
 	for _, gi := range order {
@@ -372,22 +387,19 @@ type Expansion struct {
 	Needs   []string // need ids to boost
 }
 
-// Expand finds the synonym groups a query's words belong to.
+// Expand finds the synonym groups a query's words belong to, as ExpandGroups
+// does, and returns what they add: their phrases and needs, each once.
 func (v *Vocab) Expand(query string) Expansion {
 	var e Expansion
-	groups := map[int]bool{}
-	matchPhrases(v.stems(query), v.synPhrase,
-		func(p synPhrase) []string { return p.tokens }, func(p synPhrase) string { return fmt.Sprint(p.group) },
-		func(_ string, p synPhrase) { groups[p.group] = true })
 	seenP, seenN := map[string]bool{}, map[string]bool{}
-	for gi := range groups {
-		for _, p := range v.Synonyms[gi].Expand {
+	for _, g := range v.ExpandGroups(query) {
+		for _, p := range g.Expand {
 			if !seenP[p] {
 				seenP[p] = true
 				e.Phrases = append(e.Phrases, p)
 			}
 		}
-		for _, n := range v.Synonyms[gi].Needs {
+		for _, n := range g.Needs {
 			if !seenN[n] {
 				seenN[n] = true
 				e.Needs = append(e.Needs, n)
