@@ -1,7 +1,6 @@
 package directory
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -40,17 +39,7 @@ func (s *Store) ServicesAfter(ctx context.Context, afterID string, limit int) ([
 
 // ServiceIDsOfOrganization lists the ids of an organisation's services.
 func (s *Store) ServiceIDsOfOrganization(ctx context.Context, orgID string) ([]string, error) {
-	var ids []string
-	err := s.db.View(func(tx *bolt.Tx) error {
-		prefix := append([]byte(orgID), 0)
-		c := tx.Bucket(bucketOrgServices).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			_, sid := splitPairKey(k)
-			ids = append(ids, sid)
-		}
-		return nil
-	})
-	return ids, err
+	return s.children(bucketOrgServices, orgID)
 }
 
 // SetSuggestedTaxonomies replaces the suggested (Signpost-inferred) taxonomy

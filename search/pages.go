@@ -282,17 +282,9 @@ func (p *Pages) params(c *fiber.Ctx, cats, deliv []string) url.Values {
 	return v
 }
 
+// with is the search page's address with one parameter changed ("" drops it).
 func with(params url.Values, key, value string) string {
-	v := url.Values{}
-	for k, vs := range params {
-		v[k] = append([]string{}, vs...)
-	}
-	if value == "" {
-		v.Del(key)
-	} else {
-		v.Set(key, value)
-	}
-	return "/?" + v.Encode()
+	return "/?" + with2(params, key, value).Encode()
 }
 
 func resultOf(h SearchHit, inShortlist bool) resultView {
@@ -402,7 +394,7 @@ func (p *Pages) help(ctx context.Context, v *searchView, params url.Values, cats
 	}
 }
 
-// with2 is with on a copy, returning the values rather than a URL.
+// with2 is a copy of params with one parameter changed ("" drops it).
 func with2(params url.Values, key, value string) url.Values {
 	v := url.Values{}
 	for k, vs := range params {
