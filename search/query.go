@@ -538,7 +538,12 @@ func (x *Index) search(ctx context.Context, snap *scorch.IndexSnapshot, v *view,
 			ts.Close()
 			return nil, fmt.Errorf("search: %w", err)
 		}
-		root := &recordingSearcher{Searcher: conj}
+		var root search.Searcher = conj
+		var recorder *recordingSearcher
+		if q.Facets { // only facets need every hit, not just the page
+			recorder = &recordingSearcher{Searcher: conj}
+			root = recorder
+		}
 		order := search.SortOrder{&search.SortScore{Desc: true}}
 		if q.Near != nil {
 			dist := &distanceSort{v: v, from: *q.Near}
@@ -558,7 +563,9 @@ func (x *Index) search(ctx context.Context, snap *scorch.IndexSnapshot, v *view,
 		for _, h := range coll.Results() {
 			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score, DistanceMetres: distanceOf(v, h.IndexInternalID.Value(), q.Near)})
 		}
-		hits = root.bitmap()
+		if recorder != nil {
+			hits = recorder.bitmap()
+		}
 	}
 	// Words that revealed a need but found nothing together ("stop drinking")
 	// are read again, requiring only the need.
