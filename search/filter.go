@@ -48,8 +48,7 @@ type segData struct {
 	seg segment.Segment
 	n   uint64 // documents in the segment, deleted ones included
 
-	mu    sync.Mutex
-	terms map[string]*roaring.Bitmap // field \x00 term → local doc numbers
+	terms memo[string] // field \x00 term → local doc numbers
 
 	pointsOnce sync.Once
 	pointsErr  error
@@ -65,9 +64,8 @@ type view struct {
 	size  uint64 // documents numbered, deleted ones included
 	live  *roaring.Bitmap
 
-	mu    sync.Mutex
-	terms map[string]*roaring.Bitmap // global doc numbers
-	cells map[uint32]*roaring.Bitmap
+	terms memo[string] // field \x00 term → global doc numbers
+	cells memo[uint32] // grid cell → global doc numbers
 }
 
 type part struct {
@@ -88,13 +86,13 @@ func (e *engine) view(snap *scorch.IndexSnapshot) *view {
 			return v
 		}
 	}
-	v := &view{snap: snap, live: roaring.New(), terms: map[string]*roaring.Bitmap{}, cells: map[uint32]*roaring.Bitmap{}}
+	v := &view{snap: snap, live: roaring.New()}
 	var off uint64
 	for _, ss := range snap.Segments() {
 		seg := ss.Segment()
 		sd := e.segs[seg]
 		if sd == nil {
-			sd = &segData{seg: seg, n: seg.Count(), terms: map[string]*roaring.Bitmap{}}
+			sd = &segData{seg: seg, n: seg.Count()}
 			e.segs[seg] = sd
 		}
 		v.parts = append(v.parts, part{data: sd, offset: off})
@@ -139,16 +137,40 @@ func heapCopy(bm *roaring.Bitmap) (*roaring.Bitmap, error) {
 	return out, nil
 }
 
-// term returns the local documents holding field:term.
-func (sd *segData) term(field, term string) (*roaring.Bitmap, error) {
-	key := field + "\x00" + term
-	sd.mu.Lock()
-	bm, ok := sd.terms[key]
-	sd.mu.Unlock()
+// memo keeps bitmaps worked out once each; it is safe for concurrent use.
+// Two callers may work out the same bitmap at once: both get a right one.
+type memo[K comparable] struct {
+	mu sync.Mutex
+	m  map[K]*roaring.Bitmap
+}
+
+func (c *memo[K]) get(key K, compute func() (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
+	c.mu.Lock()
+	bm, ok := c.m[key]
+	c.mu.Unlock()
 	if ok {
 		return bm, nil
 	}
-	bm = roaring.New()
+	bm, err := compute()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[K]*roaring.Bitmap{}
+	}
+	c.m[key] = bm
+	c.mu.Unlock()
+	return bm, nil
+}
+
+// term returns the local documents holding field:term.
+func (sd *segData) term(field, term string) (*roaring.Bitmap, error) {
+	return sd.terms.get(field+"\x00"+term, func() (*roaring.Bitmap, error) { return sd.readTerm(field, term) })
+}
+
+func (sd *segData) readTerm(field, term string) (*roaring.Bitmap, error) {
+	bm := roaring.New()
 	dict, err := sd.seg.Dictionary(field)
 	if err != nil {
 		return nil, err
@@ -165,22 +187,17 @@ func (sd *segData) term(field, term string) (*roaring.Bitmap, error) {
 				actual = o.ActualBitmap()
 			}
 			if actual != nil {
-				if bm, err = heapCopy(actual); err != nil {
+				return heapCopy(actual)
+			}
+			// A one-document posting list has no bitmap.
+			for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
+				if err != nil {
 					return nil, err
 				}
-			} else { // a one-document posting list has no bitmap
-				for p, err := it.Next(); p != nil || err != nil; p, err = it.Next() {
-					if err != nil {
-						return nil, err
-					}
-					bm.Add(uint32(p.Number()))
-				}
+				bm.Add(uint32(p.Number()))
 			}
 		}
 	}
-	sd.mu.Lock()
-	sd.terms[key] = bm
-	sd.mu.Unlock()
 	return bm, nil
 }
 
@@ -239,27 +256,19 @@ func (sd *segData) points() error {
 
 // term returns the live and deleted documents of the snapshot holding field:term.
 func (v *view) term(field, term string) (*roaring.Bitmap, error) {
-	key := field + "\x00" + term
-	v.mu.Lock()
-	bm, ok := v.terms[key]
-	v.mu.Unlock()
-	if ok {
+	return v.terms.get(field+"\x00"+term, func() (*roaring.Bitmap, error) {
+		bm := roaring.New()
+		for _, p := range v.parts {
+			local, err := p.data.term(field, term)
+			if err != nil {
+				return nil, err
+			}
+			if !local.IsEmpty() {
+				bm.Or(roaring.AddOffset64(local, int64(p.offset)))
+			}
+		}
 		return bm, nil
-	}
-	bm = roaring.New()
-	for _, p := range v.parts {
-		local, err := p.data.term(field, term)
-		if err != nil {
-			return nil, err
-		}
-		if !local.IsEmpty() {
-			bm.Or(roaring.AddOffset64(local, int64(p.offset)))
-		}
-	}
-	v.mu.Lock()
-	v.terms[key] = bm
-	v.mu.Unlock()
-	return bm, nil
+	})
 }
 
 // anyOf returns the documents holding any of the field's terms.
@@ -276,25 +285,18 @@ func (v *view) anyOf(field string, terms []string) (*roaring.Bitmap, error) {
 }
 
 func (v *view) cell(c uint32) (*roaring.Bitmap, error) {
-	v.mu.Lock()
-	bm, ok := v.cells[c]
-	v.mu.Unlock()
-	if ok {
+	return v.cells.get(c, func() (*roaring.Bitmap, error) {
+		bm := roaring.New()
+		for _, p := range v.parts {
+			if err := p.data.points(); err != nil {
+				return nil, err
+			}
+			if local := p.data.cells[c]; local != nil {
+				bm.Or(roaring.AddOffset64(local, int64(p.offset)))
+			}
+		}
 		return bm, nil
-	}
-	bm = roaring.New()
-	for _, p := range v.parts {
-		if err := p.data.points(); err != nil {
-			return nil, err
-		}
-		if local := p.data.cells[c]; local != nil {
-			bm.Or(roaring.AddOffset64(local, int64(p.offset)))
-		}
-	}
-	v.mu.Lock()
-	v.cells[c] = bm
-	v.mu.Unlock()
-	return bm, nil
+	})
 }
 
 // partOf finds the segment a document number belongs to.
