@@ -165,9 +165,7 @@ func (v *Vocab) ConceptsIn(text string) []string { return v.conceptsInStems(v.st
 
 func (v *Vocab) conceptsInStems(tokens []string) []string {
 	counts := map[int]int{}
-	for _, m := range phraseMatches(tokens, v.conceptPhrases) {
-		counts[m.group]++
-	}
+	eachPhrase(tokens, v.conceptPhrases, func(p synPhrase) []string { return p.tokens }, func(p synPhrase) { counts[p.group]++ })
 	groups := make([]int, 0, len(counts))
 	for g := range counts {
 		groups = append(groups, g)
@@ -180,35 +178,6 @@ func (v *Vocab) conceptsInStems(tokens []string) []string {
 		}
 	}
 	return out
-}
-
-// phraseMatch is where a synonym phrase was found in a token stream.
-type phraseMatch struct {
-	start, n, group int
-	tokens          []string
-}
-
-// phraseMatches finds every phrase of index in tokens, overlapping ones too.
-func phraseMatches(tokens []string, index map[string][]synPhrase) []phraseMatch {
-	var all []phraseMatch
-	for i, t := range tokens {
-		for _, p := range index[t] {
-			if i+len(p.tokens) > len(tokens) {
-				continue
-			}
-			ok := true
-			for j := 1; j < len(p.tokens); j++ {
-				if tokens[i+j] != p.tokens[j] {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				all = append(all, phraseMatch{start: i, n: len(p.tokens), group: p.group, tokens: p.tokens})
-			}
-		}
-	}
-	return all
 }
 
 // expansionPhrase is a phrase the synonyms expand to, with the groups that do.

@@ -241,6 +241,18 @@ func (v *Vocab) Terms() []directory.TaxonomyTerm {
 // matchPhrases counts, per key, the distinct phrases found in the token stream.
 func matchPhrases[P any](tokens []string, index map[string][]P, toks func(P) []string, key func(P) string, hit func(key string, p P)) {
 	seen := map[string]bool{}
+	eachPhrase(tokens, index, toks, func(p P) {
+		id := key(p) + "\x00" + strings.Join(toks(p), " ")
+		if !seen[id] {
+			seen[id] = true
+			hit(key(p), p)
+		}
+	})
+}
+
+// eachPhrase calls hit for every occurrence in tokens of a phrase of index
+// (keyed by its first token), overlapping ones too.
+func eachPhrase[P any](tokens []string, index map[string][]P, toks func(P) []string, hit func(p P)) {
 	for i, t := range tokens {
 		for _, p := range index[t] {
 			pt := toks(p)
@@ -254,10 +266,8 @@ func matchPhrases[P any](tokens []string, index map[string][]P, toks func(P) []s
 					break
 				}
 			}
-			id := key(p) + "\x00" + strings.Join(pt, " ")
-			if ok && !seen[id] {
-				seen[id] = true
-				hit(key(p), p)
+			if ok {
+				hit(p)
 			}
 		}
 	}
@@ -357,22 +367,18 @@ func (v *Vocab) ExpandGroups(query string) []GroupMatch {
 	tokens := v.stems(query)
 	byGroup := map[int]*GroupMatch{}
 	var order []int
-	seen := map[string]bool{}
-	for _, m := range phraseMatches(tokens, v.synPhrase) {
-		key := fmt.Sprint(m.group) + "\x00" + strings.Join(m.tokens, " ")
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		g := byGroup[m.group]
-		if g == nil {
-			g = &GroupMatch{SynonymGroup: v.Synonyms[m.group], index: m.group}
-			byGroup[m.group] = g
-			order = append(order, m.group)
-		}
-		g.Matched = append(g.Matched, m.tokens...)
-		g.words = append(g.words, strings.Join(m.tokens, " "))
-	}
+	matchPhrases(tokens, v.synPhrase,
+		func(p synPhrase) []string { return p.tokens }, func(p synPhrase) string { return fmt.Sprint(p.group) },
+		func(_ string, p synPhrase) {
+			g := byGroup[p.group]
+			if g == nil {
+				g = &GroupMatch{SynonymGroup: v.Synonyms[p.group], index: p.group}
+				byGroup[p.group] = g
+				order = append(order, p.group)
+			}
+			g.Matched = append(g.Matched, p.tokens...)
+			g.words = append(g.words, strings.Join(p.tokens, " "))
+		})
 	sort.Ints(order)
 	out := make([]GroupMatch, 0, len(order))
 	for _, gi := range order {
