@@ -247,7 +247,7 @@ func (s *Searcher) Search(c *fiber.Ctx) (*SearchResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := Query{Page: page, Facets: true, Highlight: true, Text: f.Text, Near: f.Near, Radius: f.Proximity,
+	q := Query{Page: page, Facets: true, Text: f.Text, Near: f.Near, Radius: f.Proximity,
 		TaxonomyIDs: f.TaxonomyIDs, Vocabulary: f.Vocabularies, MinAge: f.MinimumAge, MaxAge: f.MaximumAge, Day: f.Day}
 	resp := &SearchResponse{Sort: "relevance"}
 	if f.Near != nil {

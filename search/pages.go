@@ -3,8 +3,10 @@ package search
 import (
 	"context"
 	"embed"
+	"errors"
 	"html/template"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -146,7 +148,7 @@ func (p *Pages) page(c *fiber.Ctx) error {
 		var err error
 		resp, err = p.s.Search(c)
 		var appErr *directory.Error
-		if err != nil && asAppError(err, &appErr) && appErr.Code == directory.EINVALID {
+		if err != nil && errors.As(err, &appErr) && appErr.Code == directory.EINVALID {
 			status = fiber.StatusBadRequest
 			for field := range appErr.Fields {
 				msg := pageMessages[field]
@@ -199,7 +201,7 @@ func (p *Pages) page(c *fiber.Ctx) error {
 				found = found || o.Value == d
 			}
 			if !found {
-				v.Delivery = append(v.Delivery, option{Value: d, Label: deliveryLabels[d], Checked: contains(deliv, d)})
+				v.Delivery = append(v.Delivery, option{Value: d, Label: deliveryLabels[d], Checked: slices.Contains(deliv, d)})
 			}
 		}
 		p.paginate(&v, params)
@@ -209,7 +211,7 @@ func (p *Pages) page(c *fiber.Ctx) error {
 	} else {
 		v.Delivery = nil
 		for _, d := range []string{DeliveryInPerson, DeliveryOnline, DeliveryPhone} {
-			v.Delivery = append(v.Delivery, option{Value: d, Label: deliveryLabels[d], Checked: contains(deliv, d)})
+			v.Delivery = append(v.Delivery, option{Value: d, Label: deliveryLabels[d], Checked: slices.Contains(deliv, d)})
 		}
 	}
 	if !v.Searched || v.Total == 0 {
@@ -246,23 +248,6 @@ func fieldID(param string) string {
 		return "age"
 	}
 	return param
-}
-
-func asAppError(err error, target **directory.Error) bool {
-	e, ok := err.(*directory.Error)
-	if ok {
-		*target = e
-	}
-	return ok
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // params is the search as query parameters, for links that change one thing.
@@ -323,7 +308,7 @@ func facetOptions(counts []FacetCount, checked []string, label func(FacetCount) 
 	var out []option
 	seen := map[string]bool{}
 	for _, fc := range counts {
-		out = append(out, option{Value: fc.Value, Label: label(fc), Count: fc.Count, Checked: contains(checked, fc.Value)})
+		out = append(out, option{Value: fc.Value, Label: label(fc), Count: fc.Count, Checked: slices.Contains(checked, fc.Value)})
 		seen[fc.Value] = true
 	}
 	for _, id := range checked { // a ticked box stays, even when nothing matches it now
@@ -381,7 +366,7 @@ func (p *Pages) help(ctx context.Context, v *searchView, params url.Values, cats
 	for _, g := range p.s.index.vocab.ExpandGroups(v.Q) {
 		for _, n := range g.Needs {
 			top := p.s.index.vocab.TopLevel(n)
-			if top == "" || seen[top] || contains(cats, top) {
+			if top == "" || seen[top] || slices.Contains(cats, top) {
 				continue
 			}
 			seen[top] = true

@@ -41,15 +41,13 @@ type Query struct {
 	relaxed    bool // set when re-reading a query that found nothing
 	Page       directory.PageRequest
 	Facets     bool
-	Highlight  bool
 }
 
 // Hit is one result.
 type Hit struct {
-	ID             string              `json:"id"`
-	Score          float64             `json:"score"`
-	DistanceMetres *float64            `json:"distance_metres,omitempty"`
-	Highlights     map[string][]string `json:"highlights,omitempty"`
+	ID             string   `json:"id"`
+	Score          float64  `json:"score"`
+	DistanceMetres *float64 `json:"distance_metres,omitempty"`
 }
 
 // FacetCount is one value of a facet with the number of results that have it.

@@ -192,15 +192,7 @@ var Funcs = template.FuncMap{
 		}
 		return many
 	},
-	"join": strings.Join,
-	"contains": func(list []string, s string) bool {
-		for _, x := range list {
-			if x == s {
-				return true
-			}
-		}
-		return false
-	},
+	"join":  strings.Join,
 	"miles": Miles,
 	"navItem": func(current, name, href, text string) map[string]any {
 		return map[string]any{"Current": current == name, "Href": href, "Text": text}
