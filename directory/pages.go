@@ -145,22 +145,7 @@ func (p *Pages) service(c *fiber.Ctx) error {
 			v.Categories = append(v.Categories, categoryView{ID: st.Taxonomy.ID, Name: st.Taxonomy.Name, Suggested: st.Suggested})
 		}
 	}
-	for _, sal := range d.ServiceAtLocations {
-		l := sal.Location
-		pv := placeView{Name: l.Name, Approximate: l.CoordinatesApproximate}
-		for _, a := range l.PhysicalAddresses {
-			pv.Lines = append(pv.Lines, AddressLines(a)...)
-		}
-		if l.Latitude != nil && l.Longitude != nil {
-			pv.MapURL = OpenStreetMapURL(*l.Latitude, *l.Longitude)
-		}
-		for _, a := range l.AccessibilityForDisabilities {
-			text := a.Accessibility
-			if a.Details != "" {
-				text += ": " + a.Details
-			}
-			pv.Accessibility = append(pv.Accessibility, text)
-		}
+	for _, pv := range placesOf(d) {
 		if pv.Name != "" || len(pv.Lines) > 0 || pv.MapURL != "" {
 			v.Places = append(v.Places, pv)
 		}
@@ -215,6 +200,30 @@ func backToSearch(c *fiber.Ctx) string {
 }
 
 func publicStatus(s string) bool { return s == StatusActive || s == StatusTemporarilyClosed }
+
+// placesOf is each location of a service as the pages show it.
+func placesOf(d *ServiceDetail) []placeView {
+	var out []placeView
+	for _, sal := range d.ServiceAtLocations {
+		l := sal.Location
+		pv := placeView{Name: l.Name, Approximate: l.CoordinatesApproximate}
+		for _, a := range l.PhysicalAddresses {
+			pv.Lines = append(pv.Lines, AddressLines(a)...)
+		}
+		if l.Latitude != nil && l.Longitude != nil {
+			pv.MapURL = OpenStreetMapURL(*l.Latitude, *l.Longitude)
+		}
+		for _, a := range l.AccessibilityForDisabilities {
+			text := a.Accessibility
+			if a.Details != "" {
+				text += ": " + a.Details
+			}
+			pv.Accessibility = append(pv.Accessibility, text)
+		}
+		out = append(out, pv)
+	}
+	return out
+}
 
 // textBlock is a paragraph, or a list when the text's lines were bullets.
 type textBlock struct {
@@ -350,12 +359,8 @@ func (p *Pages) shortlistItems(c *fiber.Ctx, ids []string) ([]shortlistItem, int
 		}
 		it := shortlistItem{ID: d.ID, Name: d.Name, Org: d.Organization.Name, Summary: firstParagraph(d.Description),
 			Times: OpeningTimes(d), Cost: CostWords(d), Email: d.Email, Website: safeURL(d.URL)}
-		for _, sal := range d.ServiceAtLocations {
-			pv := placeView{Name: sal.Location.Name}
-			for _, a := range sal.Location.PhysicalAddresses {
-				pv.Lines = append(pv.Lines, AddressLines(a)...)
-			}
-			if len(pv.Lines) > 0 {
+		for _, pv := range placesOf(d) {
+			if len(pv.Lines) > 0 { // a list to take away gives addresses
 				it.Places = append(it.Places, pv)
 			}
 		}
